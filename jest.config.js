@@ -1,0 +1,45 @@
+// One Jest run, two projects: fast pure unit tests and integration tests against the real
+// stack (Kafka, PostgreSQL, Keycloak) that the integration project's global setup starts.
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const libs = ['contracts', 'messaging', 'tenancy', 'auth', 'observability', 'testing'];
+const moduleNameMapper = {
+  [`^@contactcenter/(${libs.join('|')})$`]: '<rootDir>/libs/$1/src/index.ts',
+  '^@contactcenter/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+};
+
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swcTransform },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/', '<rootDir>/.data/'],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services,test}/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,services,test}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      testTimeout: 180000,
+    },
+  ],
+};

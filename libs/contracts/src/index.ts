@@ -1,0 +1,12 @@
+export * as commonV1 from './gen/contactcenter/common/v1/common.generated';
+export * as interactionV1 from './gen/contactcenter/interaction/v1/interaction_events.generated';
+export * as agentV1 from './gen/contactcenter/agent/v1/agent_events.generated';
+export * as callV1 from './gen/contactcenter/call/v1/call_events.generated';
+export * as messageV1 from './gen/contactcenter/message/v1/message_events.generated';
+export * as customerV1 from './gen/contactcenter/customer/v1/customer_events.generated';
+export * as qaV1 from './gen/contactcenter/qa/v1/qa_events.generated';
+export * as platformV1 from './gen/contactcenter/platform/v1/diagnostics_service.generated';
+export { Timestamp } from './gen/google/protobuf/timestamp.generated';
+export * from './event-catalog';
+export * from './proto-path';
+export * from './timestamps';

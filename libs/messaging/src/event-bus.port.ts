@@ -1,0 +1,74 @@
+/**
+ * One event as it travels on the bus. The Kafka adapter maps the metadata to record headers
+ * and `payload` (protobuf bytes) to the record value; the in-process adapter passes it as is.
+ */
+export interface EventRecord {
+  /** UUID; consumers deduplicate on it (inbox). */
+  readonly id: string;
+  /** Fully qualified protobuf message name of the payload. */
+  readonly type: string;
+  readonly topic: string;
+  /** Partition key: the workspace id, so one workspace's events stay in order. */
+  readonly key: string;
+  readonly time: Date;
+  readonly workspaceId: string;
+  readonly tenantId: string;
+  /** W3C trace context of the operation that caused the event. */
+  readonly traceparent?: string;
+  readonly payload: Uint8Array;
+  /** Further headers, e.g. the dead-letter reason. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** An event handed to a handler, with where it came from. */
+export interface ConsumedEvent extends EventRecord {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export type EventHandler = (event: ConsumedEvent) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: each event reaches one member of each group. */
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly handler: EventHandler;
+  /** Attempts per event before it goes to `<topic>.dlq` (default 5). */
+  readonly maxAttempts?: number;
+  /** First retry delay; doubles per attempt (default 100 ms). */
+  readonly retryBackoffMs?: number;
+  /** Start from the earliest offset when the group has none (default true). */
+  readonly fromBeginning?: boolean;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/**
+ * The event bus port. Delivery is at-least-once, in order per (topic, key); an offset is
+ * committed only after its handler succeeded or the event was dead-lettered.
+ */
+export interface EventBus {
+  publish(records: readonly EventRecord[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}
+
+export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
+
+/** Header names shared by every adapter (CloudEvents-style `ce_` prefix). */
+export const EventHeaders = {
+  id: 'ce_id',
+  type: 'ce_type',
+  time: 'ce_time',
+  workspaceId: 'cc_workspace_id',
+  tenantId: 'cc_tenant_id',
+  traceparent: 'traceparent',
+  dlqReason: 'cc_dlq_reason',
+  dlqOriginalTopic: 'cc_dlq_original_topic',
+  dlqOriginalPartition: 'cc_dlq_original_partition',
+  dlqOriginalOffset: 'cc_dlq_original_offset',
+  dlqGroupId: 'cc_dlq_group_id',
+  dlqAttempts: 'cc_dlq_attempts',
+} as const;

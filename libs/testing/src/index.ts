@@ -1,1 +1,5 @@
-export {};
+export * from './builders';
+export * from './keycloak-tokens';
+export * from './stack-endpoints';
+export * from './test-database';
+export * from './unique-names';

@@ -1,1 +1,14 @@
-export {};
+export * from './roles';
+export * from './principal';
+export * from './auth-error';
+export * from './claims-mapper';
+export * from './jwt-verifier';
+export * from './request-authorizer';
+export * from './require-roles.decorator';
+export * from './auth-context';
+export * from './grpc-auth.guard';
+export * from './http-auth.guard';
+export * from './tenant-context.interceptor';
+export * from './current-principal';
+export * from './auth.module';
+export * from './dev-identity-provider';

@@ -1,0 +1,2 @@
+export * from './diagnostics.controller';
+export * from './diagnostics.module';

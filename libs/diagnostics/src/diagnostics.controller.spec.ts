@@ -1,9 +1,12 @@
 import type { Principal } from '@contactcenter/auth';
+import { status } from '@grpc/grpc-js';
+import { RpcException } from '@nestjs/microservices';
 import { MissingTenantContextError, TenantContext } from '@contactcenter/tenancy';
-import { DiagnosticsController } from './diagnostics.controller';
+import type { DataSource } from 'typeorm';
+import { DiagnosticsController, MAX_PING_MESSAGE_LENGTH } from './diagnostics.controller';
 
 describe(DiagnosticsController.name, () => {
-  const sut = new DiagnosticsController();
+  const sut = new DiagnosticsController({});
   const principal: Principal = {
     subject: '7d1c',
     username: 'bpo-agent-both',
@@ -36,5 +39,22 @@ describe(DiagnosticsController.name, () => {
 
   it('refuses to answer outside a tenant context', () => {
     expect(() => sut.whoAmI({}, principal)).toThrow(MissingTenantContextError);
+  });
+
+  it('answers UNIMPLEMENTED for Ping when the host has no outbox', async () => {
+    const error = await sut.ping({ message: 'hi' }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RpcException);
+    expect((error as RpcException).getError()).toMatchObject({ code: status.UNIMPLEMENTED });
+  });
+
+  it('refuses an over-long Ping message before touching the database', async () => {
+    const transaction = jest.fn();
+    const withOutbox = new DiagnosticsController({ dataSource: { transaction } as unknown as DataSource });
+
+    const error = await withOutbox.ping({ message: 'x'.repeat(MAX_PING_MESSAGE_LENGTH + 1) }).catch((e: unknown) => e);
+
+    expect((error as RpcException).getError()).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(transaction).not.toHaveBeenCalled();
   });
 });

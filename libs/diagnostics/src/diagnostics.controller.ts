@@ -1,5 +1,6 @@
-import { Controller, UseGuards, UseInterceptors } from '@nestjs/common';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { status } from '@grpc/grpc-js';
+import { Controller, Inject, UseGuards, UseInterceptors } from '@nestjs/common';
+import { GrpcMethod, Payload, RpcException } from '@nestjs/microservices';
 import {
   CurrentPrincipal,
   GrpcAuthGuard,
@@ -8,8 +9,13 @@ import {
   ROLES,
   TenantContextInterceptor,
 } from '@contactcenter/auth';
-import { platformV1 } from '@contactcenter/contracts';
-import { TenantContext } from '@contactcenter/tenancy';
+import { Events, platformV1, toTimestamp } from '@contactcenter/contracts';
+import { OutboxWriter } from '@contactcenter/messaging';
+import { TenantContext, withTenantTransaction } from '@contactcenter/tenancy';
+import { DIAGNOSTICS_OPTIONS, type DiagnosticsOptions } from './diagnostics-options';
+
+/** Longer pings are refused: the event is a probe, not a message channel. */
+export const MAX_PING_MESSAGE_LENGTH = 1024;
 
 /**
  * gRPC DiagnosticsService. Each RPC is its own @GrpcMethod (rather than ts-proto's
@@ -20,6 +26,10 @@ import { TenantContext } from '@contactcenter/tenancy';
 @UseGuards(GrpcAuthGuard)
 @UseInterceptors(TenantContextInterceptor)
 export class DiagnosticsController {
+  private readonly outbox = new OutboxWriter();
+
+  constructor(@Inject(DIAGNOSTICS_OPTIONS) private readonly options: DiagnosticsOptions) {}
+
   @RequireRoles(...ROLES)
   @GrpcMethod(platformV1.DIAGNOSTICS_SERVICE_NAME, 'WhoAmI')
   whoAmI(
@@ -35,5 +45,31 @@ export class DiagnosticsController {
       roles: [...principal.roles],
       grantedTenantIds: [...principal.grantedTenantIds],
     };
+  }
+
+  /** Writes a PingEmitted event through the outbox, so a caller can watch it reach the bus. */
+  @RequireRoles(...ROLES)
+  @GrpcMethod(platformV1.DIAGNOSTICS_SERVICE_NAME, 'Ping')
+  async ping(@Payload() request: platformV1.PingRequest): Promise<platformV1.PingResponse> {
+    const dataSource = this.options.dataSource;
+    if (!dataSource) {
+      throw new RpcException({ code: status.UNIMPLEMENTED, message: 'ping-unavailable: this host has no outbox' });
+    }
+    if (request.message.length > MAX_PING_MESSAGE_LENGTH) {
+      throw new RpcException({
+        code: status.INVALID_ARGUMENT,
+        message: `message-too-long: at most ${MAX_PING_MESSAGE_LENGTH} characters`,
+      });
+    }
+    const tenantId = TenantContext.requireTenantId('Ping');
+    const [eventId] = await withTenantTransaction(dataSource, (manager) =>
+      this.outbox.append(manager, [
+        {
+          definition: Events.PingEmitted,
+          payload: { tenantId, message: request.message, emittedAt: toTimestamp(new Date()) },
+        },
+      ]),
+    );
+    return { eventId };
   }
 }

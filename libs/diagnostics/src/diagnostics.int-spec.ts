@@ -57,7 +57,7 @@ describe('DiagnosticsService (gRPC, real Keycloak)', () => {
           jwksUri: `${issuer}/protocol/openid-connect/certs`,
           clockToleranceSec: CLOCK_TOLERANCE_SEC,
         }),
-        DiagnosticsModule,
+        DiagnosticsModule.register(),
       ],
     })
     class DiagnosticsTestApp {}
@@ -248,7 +248,7 @@ describe('DiagnosticsService (gRPC, real Keycloak)', () => {
     expect(response).toMatchObject({ workspaceId: 'globalbpo', tenantId: 'contoso', roles: ['platform-admin'], grantedTenantIds: [] });
   });
 
-  it('leaves Ping unimplemented for now', async () => {
+  it('answers UNIMPLEMENTED for Ping when the host has no outbox', async () => {
     const token = await passwordToken('bpo-agent-north');
 
     const error = await failure(

@@ -1,2 +1,3 @@
 export * from './diagnostics.controller';
 export * from './diagnostics.module';
+export * from './diagnostics-options';

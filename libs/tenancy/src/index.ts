@@ -1,3 +1,4 @@
 export * from './tenant-context';
 export * from './tenant-transaction';
 export * from './rls-migration';
+export * from './database-provisioning';

@@ -28,6 +28,8 @@ const common = {
 };
 
 module.exports = {
+  // A global option: Jest ignores it inside a project. Integration tests wait on real servers.
+  testTimeout: 180000,
   projects: [
     {
       ...common,
@@ -39,7 +41,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,test}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-      testTimeout: 180000,
     },
   ],
 };

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +16,7 @@ import { GrpcAuthGuard } from './grpc-auth.guard';
 import type { Principal } from './principal';
 import { Public, RequireRoles, WorkspaceScoped } from './require-roles.decorator';
 import { TenantContextInterceptor } from './tenant-context.interceptor';
+import { freePort } from '@contactcenter/testing';
 
 // A throwaway service exercising unary, server-streaming, public and role-restricted handlers.
 const PROTO = `
@@ -87,13 +87,6 @@ class ProbeController {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 type Unary = (request: object, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, reply?: Seen) => void) => void;
 type Streaming = (request: object, metadata: grpc.Metadata) => grpc.ClientReadableStream<Seen>;

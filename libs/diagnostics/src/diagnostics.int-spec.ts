@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -9,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { AuthModule, DevIdentityProvider } from '@contactcenter/auth';
 import { platformV1, protoFile, protoRoot } from '@contactcenter/contracts';
-import { DEMO, passwordToken, serviceToken, stackEndpoints } from '@contactcenter/testing';
+import { DEMO, passwordToken, serviceToken, stackEndpoints, freePort } from '@contactcenter/testing';
 import { decodeJwt } from 'jose';
 import { DiagnosticsModule } from './diagnostics.module';
 
@@ -27,13 +26,6 @@ interface ReflectionReply {
   listServicesResponse?: { service: { name: string }[] };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function loadService(file: string, options: protoLoader.Options, ...namespace: string[]): grpc.ServiceClientConstructor {
   let node: unknown = grpc.loadPackageDefinition(protoLoader.loadSync(file, options));

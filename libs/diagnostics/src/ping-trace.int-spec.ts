@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { INestApplication, Module } from '@nestjs/common';
@@ -11,20 +10,13 @@ import { AuthModule, DEFAULT_AUDIENCE, DevIdentityProvider } from '@contactcente
 import { Events, platformV1, protoFile, protoRoot, Topics } from '@contactcenter/contracts';
 import { createOutboxMigration, KafkaEventBus, OutboxRelay, type ConsumedEvent } from '@contactcenter/messaging';
 import { ObservabilityModule, startTracing, traceMetadata, type Tracing } from '@contactcenter/observability';
-import { createTestDatabase, stackEndpoints, uniqueGroup, type TestDatabase } from '@contactcenter/testing';
+import { createTestDatabase, stackEndpoints, uniqueGroup, type TestDatabase, freePort } from '@contactcenter/testing';
 import { DiagnosticsModule } from './diagnostics.module';
 
 type PingClient = grpc.Client & {
   ping(request: platformV1.PingRequest, metadata: grpc.Metadata, cb: (e: grpc.ServiceError | null, r?: platformV1.PingResponse) => void): void;
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const quiet = { warn: () => undefined, error: (message: string, context?: unknown) => console.error(message, context) };
 

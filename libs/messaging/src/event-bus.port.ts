@@ -28,11 +28,26 @@ export interface ConsumedEvent extends EventRecord {
 
 export type EventHandler = (event: ConsumedEvent) => Promise<void>;
 
+/**
+ * Handles consecutive events of one partition at once, all of one tenant scope (the adapter
+ * cuts batches where the workspace or tenant changes), so a consumer can commit many events
+ * in one database transaction.
+ */
+export type EventBatchHandler = (events: readonly ConsumedEvent[]) => Promise<void>;
+
 export interface SubscribeOptions {
   /** Consumer group: each event reaches one member of each group. */
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly handler: EventHandler;
+  /**
+   * Optional fast path. When it throws, the same events go through `handler` one by one with
+   * retries and dead-lettering, so one poison event never holds back its neighbours; it must
+   * therefore be idempotent in the same way (an inbox makes both so).
+   */
+  readonly batchHandler?: EventBatchHandler;
+  /** Most events per `batchHandler` call (default 500). */
+  readonly maxBatchSize?: number;
   /** Attempts per event before it goes to `<topic>.dlq` (default 5). */
   readonly maxAttempts?: number;
   /** First retry delay; doubles per attempt (default 100 ms). */

@@ -6,13 +6,13 @@ import { NestFactory } from '@nestjs/core';
 import { RpcException, Transport } from '@nestjs/microservices';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createServer, type AddressInfo } from 'node:net';
 import { map, timer, type Observable } from 'rxjs';
 import { extractTraceContext, injectTraceparent, traceMetadata } from './grpc-trace-metadata';
 import { GrpcTracingInterceptor } from './grpc-tracing.interceptor';
 import { ObservabilityModule } from './observability.module';
 import { currentTraceparent } from './trace-context';
 import { startTracing, type Tracing } from './tracing';
+import { freePort } from '@contactcenter/testing';
 
 const WHO_AM_I = 'contactcenter.platform.v1.DiagnosticsService/WhoAmI';
 const PING = 'contactcenter.platform.v1.DiagnosticsService/Ping';
@@ -43,13 +43,6 @@ class DiagnosticsStubController implements platformV1.DiagnosticsServiceControll
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 type UnaryMethod = (request: object, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
 

@@ -3,3 +3,4 @@ export * from './keycloak-tokens';
 export * from './stack-endpoints';
 export * from './test-database';
 export * from './unique-names';
+export * from './free-port';

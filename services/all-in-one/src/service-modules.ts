@@ -1,0 +1,40 @@
+import { platformV1, protoFile } from '@contactcenter/contracts';
+import { DiagnosticsModule } from '@contactcenter/diagnostics';
+import type { EventBus } from '@contactcenter/messaging';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+/** What the host shares with every service module it runs. */
+export interface HostResources {
+  readonly eventBus: EventBus;
+  /** The embedded Postgres database, `postgres://...` (superuser; for provisioning only). */
+  readonly postgresUrl: string;
+  /** The host database as the service role, with the outbox and inbox tables migrated. */
+  readonly dataSource: DataSource;
+}
+
+/** One service hosted in the all-in-one process. */
+export interface ServiceModule {
+  /** Shown in the start-up banner. */
+  readonly name: string;
+  readonly module: (resources: HostResources) => Type | DynamicModule;
+  /** The gRPC API it serves from the host's single gRPC server. */
+  readonly grpc: {
+    /** Proto package, e.g. `contactcenter.platform.v1`. */
+    readonly package: string;
+    /** Absolute .proto paths (`protoFile(domain, name)` from contracts). */
+    readonly protoFiles: readonly string[];
+  };
+}
+
+/**
+ * Every service module the all-in-one host runs. A new service joins the host by adding its
+ * entry here; nothing else in the host changes.
+ */
+export const SERVICE_MODULES: readonly ServiceModule[] = [
+  {
+    name: 'diagnostics',
+    module: ({ dataSource }) => DiagnosticsModule.register({ dataSource }),
+    grpc: { package: platformV1.protobufPackage, protoFiles: [protoFile('platform', 'diagnostics_service')] },
+  },
+];

@@ -4,3 +4,4 @@ export * from './stack-endpoints';
 export * from './test-database';
 export * from './unique-names';
 export * from './free-port';
+export * from './keycloak-users';

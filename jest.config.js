@@ -17,6 +17,7 @@ const libs = ['contracts', 'messaging', 'tenancy', 'auth', 'observability', 'tes
 const moduleNameMapper = {
   [`^@contactcenter/(${libs.join('|')})$`]: '<rootDir>/libs/$1/src/index.ts',
   '^@contactcenter/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+  '^@contactcenter/reporting$': '<rootDir>/services/reporting/src/index.ts',
 };
 
 const common = {

@@ -143,7 +143,22 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
   const identity = await DevIdentityProvider.start({ port: config.idpPort });
   stack.add('identity provider', () => identity.close());
 
-  const resources: HostResources = { eventBus, postgresUrl: postgres.url, dataSource };
+  const resources: HostResources = {
+    eventBus,
+    postgresUrl: postgres.url,
+    dataSource,
+    serviceDatabase: async (name, migrations) => {
+      await provisionServiceDatabase(postgres.url, name);
+      const serviceOwner = new DataSource({ type: 'postgres', url: serviceDbUrl(postgres.url, name, 'owner', ROLE_PASSWORD), migrations: [...migrations] });
+      await serviceOwner.initialize();
+      await serviceOwner.runMigrations();
+      await serviceOwner.destroy();
+      const service = await new DataSource({ type: 'postgres', url: serviceDbUrl(postgres.url, name, 'app', ROLE_PASSWORD) }).initialize();
+      stack.add(`${name} database`, () => service.destroy());
+      return service;
+    },
+  };
+  const serviceModules = await Promise.all(SERVICE_MODULES.map((service) => service.module(resources)));
   const app = await NestFactory.create(
     AllInOneModule.forRoot({
       readinessChecks: {
@@ -156,7 +171,7 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
         },
       },
       auth: { issuer: identity.issuer, audience: DEFAULT_AUDIENCE, jwks: identity.jwks() },
-      serviceModules: SERVICE_MODULES.map((service) => service.module(resources)),
+      serviceModules,
     }),
     {
       logger: new PinoNestLogger(logger.child({ component: 'nest' })),

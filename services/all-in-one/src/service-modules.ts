@@ -1,8 +1,9 @@
-import { platformV1, protoFile } from '@contactcenter/contracts';
+import { platformV1, protoFile, reportingV1 } from '@contactcenter/contracts';
 import { DiagnosticsModule } from '@contactcenter/diagnostics';
 import type { EventBus } from '@contactcenter/messaging';
 import type { DynamicModule, Type } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, MigrationInterface } from 'typeorm';
+import { REPORTING_MIGRATIONS, ReportingModule } from '@contactcenter/reporting';
 
 /** What the host shares with every service module it runs. */
 export interface HostResources {
@@ -11,13 +12,18 @@ export interface HostResources {
   readonly postgresUrl: string;
   /** The host database as the service role, with the outbox and inbox tables migrated. */
   readonly dataSource: DataSource;
+  /**
+   * A service's own database in the embedded Postgres (created when missing), migrated as the
+   * owner and connected as the service role; closed with the host.
+   */
+  serviceDatabase(name: string, migrations: readonly (new () => MigrationInterface)[]): Promise<DataSource>;
 }
 
 /** One service hosted in the all-in-one process. */
 export interface ServiceModule {
   /** Shown in the start-up banner. */
   readonly name: string;
-  readonly module: (resources: HostResources) => Type | DynamicModule;
+  readonly module: (resources: HostResources) => Type | DynamicModule | Promise<Type | DynamicModule>;
   /** The gRPC API it serves from the host's single gRPC server. */
   readonly grpc: {
     /** Proto package, e.g. `contactcenter.platform.v1`. */
@@ -36,5 +42,14 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
     name: 'diagnostics',
     module: ({ dataSource }) => DiagnosticsModule.register({ dataSource }),
     grpc: { package: platformV1.protobufPackage, protoFiles: [protoFile('platform', 'diagnostics_service')] },
+  },
+  {
+    name: 'reporting',
+    module: async ({ eventBus, serviceDatabase }) =>
+      ReportingModule.register({ dataSource: await serviceDatabase('reporting', REPORTING_MIGRATIONS), eventBus }),
+    grpc: {
+      package: reportingV1.protobufPackage,
+      protoFiles: [protoFile('reporting', 'reporting_service'), protoFile('reporting', 'staffing_service')],
+    },
   },
 ];

@@ -1,0 +1,91 @@
+import type { ContactChannel } from '../kpi/contact-facts';
+import type { IntervalKpiAccumulator, IntervalKpiSums } from '../kpi/interval-kpis.accumulator';
+
+/**
+ * The additive columns of one interval aggregate row: IntervalKpiSums flattened. A row has one
+ * channel (or none, for agent time), so first-response sums are kept for that channel only;
+ * FCR is not aggregated yet.
+ */
+export const AGGREGATE_COUNTERS = [
+  'offered',
+  'shortAbandoned',
+  'answered',
+  'answeredWithinThreshold',
+  'abandoned',
+  'abandonedWithinThreshold',
+  'answerWaitMs',
+  'handled',
+  'talkMs',
+  'holdMs',
+  'acwMs',
+  'transferred',
+  'firstResponses',
+  'firstResponseMs',
+  'firstResponseSlaHits',
+  'firstResponseSlaMisses',
+  'handlingMs',
+  'availableMs',
+  'scheduledMs',
+] as const;
+
+export type AggregateCounter = (typeof AGGREGATE_COUNTERS)[number];
+export type AggregateCounters = Readonly<Record<AggregateCounter, number>>;
+
+export function zeroCounters(): AggregateCounters {
+  return Object.fromEntries(AGGREGATE_COUNTERS.map((name) => [name, 0])) as AggregateCounters;
+}
+
+export function addCounters(a: AggregateCounters, b: AggregateCounters, sign: 1 | -1 = 1): AggregateCounters {
+  return Object.fromEntries(AGGREGATE_COUNTERS.map((name) => [name, a[name] + sign * b[name]])) as AggregateCounters;
+}
+
+export function isZero(counters: AggregateCounters): boolean {
+  return AGGREGATE_COUNTERS.every((name) => counters[name] === 0);
+}
+
+export function countersOf(sums: IntervalKpiSums, channel: ContactChannel | undefined): AggregateCounters {
+  const { serviceLevel, speedOfAnswer, abandonment, handleTime, agentTime } = sums;
+  const firstResponse = channel ? sums.firstResponse[channel] : undefined;
+  return {
+    offered: abandonment.offered,
+    shortAbandoned: abandonment.shortAbandoned,
+    answered: serviceLevel.answered,
+    answeredWithinThreshold: serviceLevel.answeredWithinThreshold,
+    abandoned: serviceLevel.abandoned,
+    abandonedWithinThreshold: serviceLevel.abandonedWithinThreshold,
+    answerWaitMs: speedOfAnswer.answerWaitMs,
+    handled: handleTime.handled,
+    talkMs: handleTime.talkMs,
+    holdMs: handleTime.holdMs,
+    acwMs: handleTime.acwMs,
+    transferred: handleTime.transferred,
+    firstResponses: firstResponse?.responded ?? 0,
+    firstResponseMs: firstResponse?.responseMs ?? 0,
+    firstResponseSlaHits: firstResponse?.slaHits ?? 0,
+    firstResponseSlaMisses: firstResponse?.slaMisses ?? 0,
+    handlingMs: agentTime.handlingMs,
+    availableMs: agentTime.availableMs,
+    scheduledMs: agentTime.scheduledMs,
+  };
+}
+
+/** The inverse of countersOf, so stored rows are read by the same KPI code that built them. */
+export function sumsOf(accumulator: IntervalKpiAccumulator, c: AggregateCounters, channel: ContactChannel | undefined): IntervalKpiSums {
+  const empty = accumulator.empty();
+  const firstResponse = { responded: c.firstResponses, responseMs: c.firstResponseMs, slaHits: c.firstResponseSlaHits, slaMisses: c.firstResponseSlaMisses };
+  return {
+    serviceLevel: {
+      answered: c.answered,
+      answeredWithinThreshold: c.answeredWithinThreshold,
+      abandoned: c.abandoned,
+      abandonedWithinThreshold: c.abandonedWithinThreshold,
+      shortAbandoned: c.shortAbandoned,
+    },
+    speedOfAnswer: { answered: c.answered, answerWaitMs: c.answerWaitMs },
+    abandonment: { offered: c.offered, abandoned: c.abandoned, shortAbandoned: c.shortAbandoned },
+    firstResponse: channel ? { ...empty.firstResponse, [channel]: firstResponse } : empty.firstResponse,
+    handleTime: { handled: c.handled, talkMs: c.talkMs, holdMs: c.holdMs, acwMs: c.acwMs, transferred: c.transferred },
+    firstContactResolution: empty.firstContactResolution,
+    agentTime: { handlingMs: c.handlingMs, availableMs: c.availableMs, scheduledMs: c.scheduledMs },
+  };
+}

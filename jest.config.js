@@ -18,6 +18,7 @@ const moduleNameMapper = {
   [`^@contactcenter/(${libs.join('|')})$`]: '<rootDir>/libs/$1/src/index.ts',
   '^@contactcenter/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
   '^@contactcenter/reporting$': '<rootDir>/services/reporting/src/index.ts',
+  '^@contactcenter/interaction-history$': '<rootDir>/services/interaction-history/src/index.ts',
 };
 
 const common = {

@@ -3,7 +3,7 @@ import { DEFAULT_AUDIENCE, DevIdentityProvider } from '@contactcenter/auth';
 import { protoRoot } from '@contactcenter/contracts';
 import { createInboxMigration, createOutboxMigration, InProcessEventBus, OutboxRelay } from '@contactcenter/messaging';
 import { ensureServiceRoles, provisionServiceDatabase, serviceDbUrl } from '@contactcenter/tenancy';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { createLogger, PinoNestLogger, startTracing, type Logger } from '@contactcenter/observability';
 import { ReflectionService } from '@grpc/reflection';
 import { NestFactory } from '@nestjs/core';
@@ -116,29 +116,25 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
   stack.add('event bus', () => eventBus.close());
 
   // Same roles as production (ADR 0004): migrations as the owner, services as cc_app (RLS
-  // applies), the outbox relay as cc_relay.
+  // applies), each database's outbox relayed onto the bus as cc_relay.
   await ensureServiceRoles(postgres.url, ROLE_PASSWORD);
-  await provisionServiceDatabase(postgres.url, DATABASE);
-  const owner = new DataSource({
-    type: 'postgres',
-    url: serviceDbUrl(postgres.url, DATABASE, 'owner', ROLE_PASSWORD),
-    migrations: [createOutboxMigration(), createInboxMigration()],
-  });
-  await owner.initialize();
-  await owner.runMigrations();
-  await owner.destroy();
-  const dataSource = await new DataSource({
-    type: 'postgres',
-    url: serviceDbUrl(postgres.url, DATABASE, 'app', ROLE_PASSWORD),
-  }).initialize();
-  stack.add('service database', () => dataSource.destroy());
-  const relay = new OutboxRelay({
-    connectionString: serviceDbUrl(postgres.url, DATABASE, 'relay', ROLE_PASSWORD),
-    bus: eventBus,
-    logger: busLog,
-  });
-  relay.start();
-  stack.add('outbox relay', () => relay.close());
+  const serviceDatabase = async (name: string, migrations: readonly (new () => MigrationInterface)[]) => {
+    await provisionServiceDatabase(postgres.url, name);
+    const owner = new DataSource({ type: 'postgres', url: serviceDbUrl(postgres.url, name, 'owner', ROLE_PASSWORD), migrations: [...migrations] });
+    await owner.initialize();
+    await owner.runMigrations();
+    await owner.destroy();
+    const service = await new DataSource({ type: 'postgres', url: serviceDbUrl(postgres.url, name, 'app', ROLE_PASSWORD) }).initialize();
+    stack.add(`${name} database`, () => service.destroy());
+    const [{ outbox }] = await service.query(`SELECT to_regclass('outbox') IS NOT NULL AS outbox`);
+    if (outbox) {
+      const relay = new OutboxRelay({ connectionString: serviceDbUrl(postgres.url, name, 'relay', ROLE_PASSWORD), bus: eventBus, logger: busLog });
+      relay.start();
+      stack.add(`${name} outbox relay`, () => relay.close());
+    }
+    return service;
+  };
+  const dataSource = await serviceDatabase(DATABASE, [createOutboxMigration(), createInboxMigration()]);
 
   const identity = await DevIdentityProvider.start({ port: config.idpPort });
   stack.add('identity provider', () => identity.close());
@@ -147,16 +143,7 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
     eventBus,
     postgresUrl: postgres.url,
     dataSource,
-    serviceDatabase: async (name, migrations) => {
-      await provisionServiceDatabase(postgres.url, name);
-      const serviceOwner = new DataSource({ type: 'postgres', url: serviceDbUrl(postgres.url, name, 'owner', ROLE_PASSWORD), migrations: [...migrations] });
-      await serviceOwner.initialize();
-      await serviceOwner.runMigrations();
-      await serviceOwner.destroy();
-      const service = await new DataSource({ type: 'postgres', url: serviceDbUrl(postgres.url, name, 'app', ROLE_PASSWORD) }).initialize();
-      stack.add(`${name} database`, () => service.destroy());
-      return service;
-    },
+    serviceDatabase,
   };
   const serviceModules = await Promise.all(SERVICE_MODULES.map((service) => service.module(resources)));
   const app = await NestFactory.create(

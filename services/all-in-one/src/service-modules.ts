@@ -1,9 +1,11 @@
-import { platformV1, protoFile, reportingV1 } from '@contactcenter/contracts';
+import { randomBytes } from 'node:crypto';
+import { historyV1, platformV1, protoFile, reportingV1 } from '@contactcenter/contracts';
 import { DiagnosticsModule } from '@contactcenter/diagnostics';
 import type { EventBus } from '@contactcenter/messaging';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { DataSource, MigrationInterface } from 'typeorm';
 import { REPORTING_MIGRATIONS, ReportingModule } from '@contactcenter/reporting';
+import { HISTORY_MIGRATIONS, HistoryModule } from '@contactcenter/interaction-history';
 
 /** What the host shares with every service module it runs. */
 export interface HostResources {
@@ -14,7 +16,8 @@ export interface HostResources {
   readonly dataSource: DataSource;
   /**
    * A service's own database in the embedded Postgres (created when missing), migrated as the
-   * owner and connected as the service role; closed with the host.
+   * owner and connected as the service role; its outbox (if it has one) is relayed to the
+   * event bus. Closed with the host.
    */
   serviceDatabase(name: string, migrations: readonly (new () => MigrationInterface)[]): Promise<DataSource>;
 }
@@ -51,5 +54,16 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
       package: reportingV1.protobufPackage,
       protoFiles: [protoFile('reporting', 'reporting_service'), protoFile('reporting', 'staffing_service')],
     },
+  },
+  {
+    name: 'interaction-history',
+    module: async ({ eventBus, serviceDatabase }) =>
+      HistoryModule.register({
+        dataSource: await serviceDatabase('history', HISTORY_MIGRATIONS),
+        eventBus,
+        // One process, one run: page tokens need not outlive it.
+        cursorSecret: randomBytes(32).toString('hex'),
+      }),
+    grpc: { package: historyV1.protobufPackage, protoFiles: [protoFile('history', 'history_service')] },
   },
 ];

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { envVarNames, port, readEnvConfig, text, type Settings } from '@contactcenter/config';
+
+export { ConfigError } from '@contactcenter/config';
 
 /** Settings of the all-in-one host; every one comes from an env var prefixed `CC_AIO_`. */
 export interface AllInOneConfig {
@@ -12,28 +15,7 @@ export interface AllInOneConfig {
   readonly dataDir: string;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid all-in-one configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 const PREFIX = 'CC_AIO_';
-
-const port = (fallback: number) => (raw: string | undefined, name: string) => {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > 65535) throw new Error(`${name}=${raw} is not a TCP port (1-65535)`);
-  return value;
-};
-
-const text = (fallback: string) => (raw: string | undefined, name: string) => {
-  if (raw === undefined) return fallback;
-  if (raw.trim() === '') throw new Error(`${name} is set but empty`);
-  return raw.trim();
-};
 
 /** One entry per setting: its env var suffix and how to read it. */
 const settings = {
@@ -43,10 +25,10 @@ const settings = {
   pgPort: ['PG_PORT', port(54329)],
   bindHost: ['BIND_HOST', text('127.0.0.1')],
   dataDir: ['DATA_DIR', text('.data')],
-} as const;
+} as const satisfies Settings;
 
 /** The env var names the host understands, for docs and error messages. */
-export const CONFIG_ENV_VARS = Object.values(settings).map(([suffix]) => PREFIX + suffix);
+export const CONFIG_ENV_VARS = envVarNames(PREFIX, settings);
 
 /**
  * Reads and validates the whole configuration at once, so start-up fails with every problem
@@ -54,28 +36,11 @@ export const CONFIG_ENV_VARS = Object.values(settings).map(([suffix]) => PREFIX 
  * almost always a typo that would otherwise silently fall back to a default.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AllInOneConfig {
-  const problems: string[] = [];
-  const values: Record<string, unknown> = {};
-  for (const [key, [suffix, read]] of Object.entries(settings)) {
-    const name = PREFIX + suffix;
-    try {
-      values[key] = (read as (raw: string | undefined, name: string) => unknown)(env[name], name);
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
-  for (const name of Object.keys(env)) {
-    if (name.startsWith(PREFIX) && !CONFIG_ENV_VARS.includes(name)) {
-      problems.push(`${name} is not a known setting (known: ${CONFIG_ENV_VARS.join(', ')})`);
-    }
-  }
-  const ports = (['httpPort', 'grpcPort', 'idpPort', 'pgPort'] as const).filter((key) => typeof values[key] === 'number');
-  for (const [i, a] of ports.entries()) {
-    for (const b of ports.slice(i + 1)) {
-      if (values[a] === values[b]) problems.push(`${PREFIX}${settings[a][0]} and ${PREFIX}${settings[b][0]} are both ${values[a]}`);
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const config = values as unknown as AllInOneConfig;
+  const config = readEnvConfig('all-in-one', PREFIX, settings, env, (values) => {
+    const ports = (['httpPort', 'grpcPort', 'idpPort', 'pgPort'] as const).filter((key) => values[key] !== undefined);
+    return ports.flatMap((a, i) =>
+      ports.slice(i + 1).flatMap((b) => (values[a] === values[b] ? [`${PREFIX}${settings[a][0]} and ${PREFIX}${settings[b][0]} are both ${values[a]}`] : [])),
+    );
+  });
   return { ...config, dataDir: path.resolve(cwd, config.dataDir) };
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ConfigError } from '@contactcenter/config';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
@@ -8,7 +9,7 @@ import { AuthModule } from '@contactcenter/auth';
 import { historyV1, protoFile, protoRoot } from '@contactcenter/contracts';
 import { KafkaEventBus } from '@contactcenter/messaging';
 import { createLogger, ObservabilityModule, PinoNestLogger, startTracing } from '@contactcenter/observability';
-import { HistoryConfigError, loadHistoryConfig, type HistoryConfig } from './config';
+import { loadHistoryConfig, type HistoryConfig } from './config';
 import { HISTORY_MIGRATIONS } from './persistence/history.migrations';
 import { HistoryModule } from './history.module';
 
@@ -89,7 +90,7 @@ try {
     process.exit(1);
   });
 } catch (error) {
-  if (!(error instanceof HistoryConfigError)) throw error;
+  if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(2);
 }

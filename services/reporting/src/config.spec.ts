@@ -1,4 +1,5 @@
-import { loadReportingConfig, ReportingConfigError } from './config';
+import { ConfigError } from '@contactcenter/config';
+import { loadReportingConfig } from './config';
 
 const required = {
   REPORTING_DATABASE_URL: 'postgres://cc_app@db/reporting',
@@ -29,7 +30,7 @@ describe(loadReportingConfig.name, () => {
   it('lists every problem at once, unknown REPORTING_ names included', () => {
     const attempt = () => loadReportingConfig({ REPORTING_HTTP_PORT: 'x', REPORTING_SERVICE_LEVEL_VARIANT: 'best', REPORTING_TYPO: '1' });
 
-    expect(attempt).toThrow(ReportingConfigError);
+    expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/REPORTING_DATABASE_URL is required[\s\S]*REPORTING_HTTP_PORT=x[\s\S]*REPORTING_SERVICE_LEVEL_VARIANT=best[\s\S]*REPORTING_TYPO is not a known setting/);
   });
 });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ConfigError } from '@contactcenter/config';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
@@ -8,7 +9,7 @@ import { AuthModule } from '@contactcenter/auth';
 import { protoFile, protoRoot, reportingV1 } from '@contactcenter/contracts';
 import { KafkaEventBus } from '@contactcenter/messaging';
 import { createLogger, ObservabilityModule, PinoNestLogger, startTracing } from '@contactcenter/observability';
-import { loadReportingConfig, ReportingConfigError, type ReportingConfig } from './config';
+import { loadReportingConfig, type ReportingConfig } from './config';
 import { REPORTING_MIGRATIONS } from './persistence/reporting.migrations';
 import { ReportingModule } from './reporting.module';
 
@@ -82,7 +83,7 @@ try {
     process.exit(1);
   });
 } catch (error) {
-  if (!(error instanceof ReportingConfigError)) throw error;
+  if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(2);
 }

@@ -19,6 +19,7 @@ const moduleNameMapper = {
   '^@contactcenter/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
   '^@contactcenter/reporting$': '<rootDir>/services/reporting/src/index.ts',
   '^@contactcenter/interaction-history$': '<rootDir>/services/interaction-history/src/index.ts',
+  '^@contactcenter/routing$': '<rootDir>/services/routing/src/index.ts',
 };
 
 const common = {

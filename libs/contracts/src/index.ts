@@ -8,6 +8,8 @@ export * as qaV1 from './gen/contactcenter/qa/v1/qa_events.generated';
 export * as platformV1 from './gen/contactcenter/platform/v1/diagnostics_service.generated';
 export * as reportingV1 from './gen/contactcenter/reporting/v1/reporting_service.generated';
 export * as staffingV1 from './gen/contactcenter/reporting/v1/staffing_service.generated';
+export * as routingAgentV1 from './gen/contactcenter/routing/v1/agent_service.generated';
+export * as routingAdminV1 from './gen/contactcenter/routing/v1/routing_admin_service.generated';
 export * as historyV1 from './gen/contactcenter/history/v1/history_service.generated';
 export { Timestamp } from './gen/google/protobuf/timestamp.generated';
 export * from './event-catalog';

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { historyV1, platformV1, protoFile, reportingV1 } from '@contactcenter/contracts';
+import { historyV1, platformV1, protoFile, reportingV1, routingAgentV1 } from '@contactcenter/contracts';
 import { DiagnosticsModule } from '@contactcenter/diagnostics';
 import type { EventBus } from '@contactcenter/messaging';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { DataSource, MigrationInterface } from 'typeorm';
 import { REPORTING_MIGRATIONS, ReportingModule } from '@contactcenter/reporting';
 import { HISTORY_MIGRATIONS, HistoryModule } from '@contactcenter/interaction-history';
+import { ROUTING_MIGRATIONS, RoutingModule } from '@contactcenter/routing';
 
 /** What the host shares with every service module it runs. */
 export interface HostResources {
@@ -65,5 +66,13 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
         cursorSecret: randomBytes(32).toString('hex'),
       }),
     grpc: { package: historyV1.protobufPackage, protoFiles: [protoFile('history', 'history_service')] },
+  },
+  {
+    name: 'routing',
+    module: async ({ eventBus, serviceDatabase }) => RoutingModule.register({ dataSource: await serviceDatabase('routing', ROUTING_MIGRATIONS), eventBus }),
+    grpc: {
+      package: routingAgentV1.protobufPackage,
+      protoFiles: [protoFile('routing', 'agent_service'), protoFile('routing', 'routing_admin_service')],
+    },
   },
 ];

@@ -1,0 +1,45 @@
+import { envVarNames, integer, list, port, readEnvConfig, text, type Settings } from '@contactcenter/config';
+
+/** Settings of the standalone routing service; every one comes from an env var prefixed `ROUTING_`. */
+export interface RoutingConfig {
+  /** The routing database as the service role (cc_app). */
+  readonly databaseUrl: string;
+  /** The same database as its owner (cc_owner), for migrations at start-up. */
+  readonly migrationDatabaseUrl: string;
+  /** The same database as the relay role (cc_relay), which publishes the outbox. */
+  readonly relayDatabaseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  /** One group for every routing instance: its partition assignment decides who routes which workspace. */
+  readonly consumerGroup: string;
+  readonly grpcUrl: string;
+  readonly httpPort: number;
+  readonly oidcIssuer: string;
+  readonly oidcAudience: string;
+  /** Journal entries between snapshots: the most a rebuild replays. */
+  readonly snapshotEvery: number;
+  /** How long a requested preferred agent has a contact to itself. */
+  readonly preferredAgentWindowMs: number;
+}
+
+const PREFIX = 'ROUTING_';
+
+const settings = {
+  databaseUrl: ['DATABASE_URL', text()],
+  migrationDatabaseUrl: ['MIGRATION_DATABASE_URL', text()],
+  relayDatabaseUrl: ['RELAY_DATABASE_URL', text()],
+  kafkaBrokers: ['KAFKA_BROKERS', list('127.0.0.1:9092')],
+  consumerGroup: ['CONSUMER_GROUP', text('routing')],
+  grpcUrl: ['GRPC_URL', text('0.0.0.0:50051')],
+  httpPort: ['HTTP_PORT', port(8080)],
+  oidcIssuer: ['OIDC_ISSUER', text()],
+  oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
+  snapshotEvery: ['SNAPSHOT_EVERY', integer(100, 1, 1_000_000)],
+  preferredAgentWindowMs: ['PREFERRED_AGENT_WINDOW_MS', integer(30_000, 1, 86_400_000)],
+} as const satisfies Settings;
+
+export const ROUTING_ENV_VARS = envVarNames(PREFIX, settings);
+
+/** Reads and validates everything at once (a ConfigError lists every problem). */
+export function loadRoutingConfig(env: NodeJS.ProcessEnv = process.env): RoutingConfig {
+  return readEnvConfig('routing', PREFIX, settings, env);
+}

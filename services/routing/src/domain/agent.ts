@@ -1,41 +1,55 @@
 import { AgentConfig, QueueMembership } from './agent.config';
 import { AgentState, deriveAgentState, Presence } from './agent.state-machine';
-import { Channel, CHANNELS, PerChannel, perChannel } from './channel';
+import { ChannelIndex, CHANNELS, perChannelArray, VOICE } from './channel';
+import type { ChannelMembership } from './channel-membership';
 import type { RoutingQueue } from './routing-queue';
 
-/** Routing state of one agent: its profile, presence and load, plus the keys it is indexed under. */
+/**
+ * Routing state of one agent: its profile, presence and load, plus the keys it is indexed under.
+ * Per-channel values are arrays indexed by ChannelIndex.
+ */
 export class Agent {
   config!: AgentConfig;
-  capacity!: PerChannel<number>;
+  capacity!: number[];
   maxTotal = 0;
   voiceExclusive = false;
   skills = new Map<string, number>();
   granted = new Set<string>();
   /** Profile queues, highest priority (lowest number) first. */
   memberships: QueueMembership[] = [];
-  membershipOf = new Map<string, QueueMembership>();
   /** The queues of `memberships`, in the same order; set by the engine, which owns the queues. */
   memberQueues: RoutingQueue[] = [];
-  channels: Channel[] = [];
+  // Set by the engine with `memberQueues`: the agent's memberships per queue and channel, in
+  // profile order (queue rank, then the queue's channel order) and grouped by channel, and per
+  // channel whether any of their ready sets is ordered by load.
+  profile: ChannelMembership[] = [];
+  profileByChannel: ChannelMembership[][] = perChannelArray(() => []);
+  loadOrdered: boolean[] = perChannelArray(() => false);
+  /** The channels with capacity. */
+  channels: ChannelIndex[] = [];
 
   presence: Presence = 'offline';
   reasonCode: string | undefined;
   /** Last time the load on a channel changed or the agent became ready for it. */
-  idleSince: PerChannel<number> = perChannel(() => 0);
-  load: PerChannel<number> = perChannel(() => 0);
+  idleSince: number[] = perChannelArray(() => 0);
+  load: number[] = perChannelArray(() => 0);
   loadTotal = 0;
   assigned = 0;
   wrappingUp = 0;
-  /** Interactions offered to, assigned to or wrapped up by the agent. */
-  readonly work = new Set<string>();
   /** The state and reason last reported in an agentStateChanged event. */
   reportedState: AgentState = 'offline';
   reportedReasonCode: string | undefined;
 
-  // The key values the agent was inserted under in the ready sets; see RoutingEngine.reindexAgent.
-  indexedIdle: PerChannel<number> = perChannel(() => 0);
+  /** Per channel, whether the agent is ready for it (available, room) as of its last change. */
+  readonly readyOn: boolean[] = perChannelArray(() => false);
+  // What the ready sets reflect, which lags behind within a command; see RoutingEngine.noteAgentChange.
+  readonly indexedReady: boolean[] = perChannelArray(() => false);
+  indexedIdle: number[] = perChannelArray(() => 0);
   indexedLoadTotal = 0;
-  readonly readyOn = new Set<Channel>();
+  /** Its ready-set entries wait for RoutingEngine.syncReadySets. */
+  stale = false;
+  /** Listed for matching at the end of the current command. */
+  touched = false;
 
   constructor(
     config: AgentConfig,
@@ -51,34 +65,33 @@ export class Agent {
 
   configure(config: AgentConfig): void {
     this.config = config;
-    this.capacity = perChannel((channel) => config.capacity[channel] ?? 0);
-    this.channels = CHANNELS.filter((channel) => this.capacity[channel] > 0);
+    this.capacity = perChannelArray((channel) => config.capacity[channel] ?? 0);
+    this.channels = CHANNELS.map((_, index) => index).filter((index) => this.capacity[index] > 0);
     this.maxTotal = config.maxTotal ?? this.channels.reduce((sum, channel) => sum + this.capacity[channel], 0);
     this.voiceExclusive = config.crossChannel === 'voice-exclusive';
     this.skills = new Map(Object.entries(config.skills));
     this.granted = new Set(config.tenantIds);
     this.memberships = [...config.queues].sort((a, b) => a.priority - b.priority);
-    this.membershipOf = new Map(config.queues.map((membership) => [membership.queueId, membership]));
   }
 
   /** Whether one more item of the channel fits: channel capacity, total capacity and the cross-channel rule. */
-  canTake(channel: Channel): boolean {
+  canTake(channel: ChannelIndex): boolean {
     if (this.load[channel] >= this.capacity[channel] || this.loadTotal >= this.maxTotal) return false;
-    if (this.voiceExclusive) return channel === 'voice' ? this.loadTotal === 0 : this.load.voice === 0;
+    if (this.voiceExclusive) return channel === VOICE ? this.loadTotal === 0 : this.load[VOICE] === 0;
     return true;
   }
 
-  isReadyFor(channel: Channel): boolean {
+  isReadyFor(channel: ChannelIndex): boolean {
     return this.presence === 'available' && this.canTake(channel);
   }
 
-  reserve(channel: Channel, now: number): void {
+  reserve(channel: ChannelIndex, now: number): void {
     this.load[channel]++;
     this.loadTotal++;
     this.idleSince[channel] = now;
   }
 
-  release(channel: Channel, now: number): void {
+  release(channel: ChannelIndex, now: number): void {
     this.load[channel]--;
     this.loadTotal--;
     this.idleSince[channel] = now;

@@ -7,7 +7,7 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
 }
 
-/** A value per channel, every channel present, for hot-path arithmetic without lookups of absent keys. */
+/** A value per channel, every channel present: the shape snapshots use. */
 export type PerChannel<T> = Record<Channel, T>;
 
 export function perChannel<T>(valueOf: (channel: Channel) => T): PerChannel<T> {
@@ -19,4 +19,20 @@ export function perChannel<T>(valueOf: (channel: Channel) => T): PerChannel<T> {
     social: valueOf('social'),
     task: valueOf('task'),
   };
+}
+
+/** A channel's position in CHANNELS. Per-channel state on hot paths lives in arrays indexed by it. */
+export type ChannelIndex = number;
+
+export const VOICE: ChannelIndex = CHANNELS.indexOf('voice');
+
+const indexes = Object.fromEntries(CHANNELS.map((channel, index) => [channel, index])) as Record<Channel, ChannelIndex>;
+
+export function channelIndex(channel: Channel): ChannelIndex {
+  return indexes[channel];
+}
+
+/** One value per channel, indexed by ChannelIndex. */
+export function perChannelArray<T>(valueOf: (channel: Channel) => T): T[] {
+  return CHANNELS.map(valueOf);
 }

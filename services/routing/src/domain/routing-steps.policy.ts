@@ -36,6 +36,11 @@ export class CompiledSteps {
     return stepIndex < this.keys.length ? this.keys[stepIndex] : '';
   }
 
+  /** Step indexes run from 0 to this count, which stands for "any agent" after the last step. */
+  get lastIndex(): number {
+    return this.steps.length;
+  }
+
   /** Age at which the given step ends, or undefined when it is the last and never ends. */
   endOf(stepIndex: number): number | undefined {
     const end = this.ends[stepIndex];

@@ -94,6 +94,23 @@ describe(RoutingEngine.name, () => {
       expect(sut.snapshot()).toEqual(before);
     });
 
+    it('refuses to drop a channel while an item of it is offered, since the item may come back', () => {
+      sut.upsertQueue({ config: aQueue({ queueId: 'support', channels: ['chat', 'email'] }), now });
+      sut.upsertAgent({
+        config: anAgent({ agentId: 'cat', capacity: { chat: 1 }, queues: [{ queueId: 'support', priority: 1, delayMs: 0 }] }),
+        now,
+      });
+      sut.login({ agentId: 'cat', now });
+      sut.enqueue({ tenantId: 'northwind', interactionId: 'c3', channel: 'chat', queueId: 'support', now });
+      const before = sut.snapshot();
+
+      const error = routingErrorOf(() => sut.upsertQueue({ config: aQueue({ queueId: 'support', channels: ['email'] }), now }));
+
+      expect(error.code).toBe('INVALID_QUEUE_CONFIG');
+      expect(sut.snapshot()).toEqual(before);
+      expect(offered(sut.tick(now + 15_000))).toEqual([]);
+    });
+
     it('refuses a wrap-up when none is pending', () => {
       sut.accept({ tenantId: 'northwind', offerId, agentId: 'ana', now });
 

@@ -2,12 +2,14 @@ import { Agent } from './agent';
 import { validateAgentConfig } from './agent-config.validator';
 import { assertPresenceChange } from './agent.state-machine';
 import { isOpenAt } from './business-hours.policy';
-import { Channel, CHANNELS, isChannel, perChannel } from './channel';
-import { OrderedSet } from './collections/ordered-set';
+import { Channel, channelIndex, ChannelIndex, CHANNELS, isChannel, perChannel, perChannelArray } from './channel';
+import { ChannelMembership } from './channel-membership';
 import { DeadlineQueue } from './collections/deadline-queue';
+import { FifoLog } from './collections/fifo-log';
 import { SortedList } from './collections/sorted-list';
 import { effectivePriority, preferredOrder } from './item-order';
 import { validateQueueConfig } from './queue-config.validator';
+import { SkillCondition } from './queue.config';
 import { estimateWaitMs, QueueStats, QueueStatus, WaitingItemStatus } from './queue-stats';
 import { RoutingError } from './routing-error';
 import { RoutingQueue } from './routing-queue';
@@ -25,7 +27,7 @@ import {
   UpsertAgentCommand,
   UpsertQueueCommand,
 } from './routing.commands';
-import { RoutingEvent } from './routing.events';
+import { AgentStateChangedEvent, QueuedEvent, RoutingEvent } from './routing.events';
 import { OfferOutcome, RoutingSnapshot, WorkItemSnapshot } from './routing.snapshot';
 import { WorkItem } from './work-item';
 
@@ -47,6 +49,13 @@ const closedOfferErrors = {
   'timed-out': 'OFFER_EXPIRED',
   withdrawn: 'OFFER_WITHDRAWN',
 } as const;
+
+const bySeq = (a: Agent, b: Agent): number => a.seq - b.seq;
+
+/** Empties a scratch array: setting `length` calls into the runtime, popping a few elements does not. */
+function empty(array: unknown[]): void {
+  while (array.length > 0) array.pop();
+}
 
 /**
  * The routing state of one workspace, in memory, driven by commands. Each command validates
@@ -73,22 +82,40 @@ export class RoutingEngine {
   private readonly queues = new Map<string, RoutingQueue>();
   private readonly agents = new Map<string, Agent>();
   private readonly items = new Map<string, WorkItem>();
-  private readonly offers = new Map<string, WorkItem>();
-  private readonly closedOffers = new Map<string, OfferOutcome>();
+  private readonly closedOffers = new FifoLog<string, OfferOutcome>();
   /** Waiting items whose preferred agent still has them to itself, per agent. */
   private readonly preferredBy = new Map<string, SortedList<WorkItem>>();
   /** One deadline per item: offer expiry, wrap-up timeout, or the next change of a waiting item. */
-  private readonly deadlines = new DeadlineQueue();
+  private readonly deadlines = new DeadlineQueue<WorkItem>();
   private clock = 0;
   private agentSeq = 0;
   private itemSeq = 0;
   private offerSeq = 0;
 
-  // Per-command scratch: events so far, and what changed and must be matched at the end.
-  private events: RoutingEvent[] = [];
-  private readonly touchedAgents = new Set<Agent>();
-  private readonly touchedItems = new Set<WorkItem>();
-  private readonly reinsertScratch: OrderedSet<Agent>[] = [];
+  // Per-command scratch: events so far, and what changed and must be matched at the end
+  // (listed once each through their `touched` flags).
+  private readonly events: RoutingEvent[] = [];
+  private readonly touchedAgents: Agent[] = [];
+  private readonly touchedItems: WorkItem[] = [];
+  private readonly reinsertScratch: ChannelMembership[] = [];
+  /** Agents whose ready-set entries lag behind their state; see noteAgentChange. */
+  private readonly staleAgents: Agent[] = [];
+  private readonly dueScratch: WorkItem[] = [];
+  // What bestItemFor and agentFor are looking at, read by reusable tests so that matching
+  // allocates nothing.
+  private readonly scan = { agentId: '', youngestVisible: 0 };
+  private readonly isVisible = (item: WorkItem): boolean =>
+    item.queueEnteredAt <= this.scan.youngestVisible && !item.isExcluded(this.scan.agentId);
+  private readonly candidate: { item: WorkItem | undefined; ageMs: number } = { item: undefined, ageMs: 0 };
+  private readonly selection: { conditions: readonly SkillCondition[]; lastAgentSeq: number } = {
+    conditions: [],
+    lastAgentSeq: -1,
+  };
+  // Reads the agent only when there are exclusions or conditions to check.
+  private readonly isCandidate = (entry: ChannelMembership): boolean =>
+    entry.delayMs <= this.candidate.ageMs &&
+    !(this.candidate.item!.excluded.length > 0 && this.candidate.item!.isExcluded(entry.agent.id)) &&
+    (this.selection.conditions.length === 0 || satisfies(entry.agent.skills, this.selection.conditions));
 
   constructor(options: RoutingEngineOptions) {
     this.workspaceId = options.workspaceId;
@@ -109,23 +136,25 @@ export class RoutingEngine {
         this.queues.set(config.queueId, new RoutingQueue(config));
         return;
       }
-      for (const [channel, waiting] of queue.waiting) {
-        if (waiting.size > 0 && !config.channels.includes(channel)) {
-          throw new RoutingError(
-            'INVALID_QUEUE_CONFIG',
-            `queue ${config.queueId}: ${waiting.size} ${channel} item(s) still wait`,
-          );
+      for (const channel of queue.config.channels) {
+        if (config.channels.includes(channel)) continue;
+        // An offered item returns to the queue on reject, timeout or logout, so it still waits too.
+        let count = queue.waiting[channelIndex(channel)]!.size;
+        for (const item of this.items.values()) if (item.offer && item.queue === queue && item.channel === channel) count++;
+        if (count > 0) {
+          throw new RoutingError('INVALID_QUEUE_CONFIG', `queue ${config.queueId}: ${count} ${channel} item(s) still wait`);
         }
       }
       const waiting = queue.allWaiting();
       for (const item of waiting) this.unindexWaiting(item);
       queue.configure(config);
-      for (const [channel, ready] of queue.ready) {
+      for (const agent of queue.members) this.linkProfile(agent);
+      for (const channel of queue.channels) {
         // In ascending idle order, so that the idle-ordered sets append at their tail.
-        const members = [...queue.members].filter((agent) => agent.readyOn.has(channel)).sort(byIdle(channel));
-        for (const agent of members) ready.add(agent);
+        const members = [...queue.members].filter((agent) => agent.readyOn[channel]).sort(byIdle(channel));
+        for (const agent of members) agent.profileByChannel[channel].find((m) => m.queue === queue)!.enterReadySet();
       }
-      for (const agent of queue.members) this.touchedAgents.add(agent);
+      for (const agent of queue.members) this.touchAgent(agent);
       for (const item of waiting) this.placeWaiting(item, at);
     });
   }
@@ -147,7 +176,7 @@ export class RoutingEngine {
       }
       this.joinQueues(agent, changedDelays);
       this.indexAgents([agent]);
-      this.touchedAgents.add(agent);
+      this.touchAgent(agent);
       // A new distinct delay is a new moment at which waiting items become visible to someone.
       // Re-placing (not just rescheduling) keeps a timer that is due right now from being lost.
       for (const queue of changedDelays) {
@@ -178,12 +207,16 @@ export class RoutingEngine {
         return;
       }
       if (command.state === 'offline') {
-        const pending = [...agent.work].map((id) => this.items.get(id) as WorkItem).sort((a, b) => a.seq - b.seq);
+        // With no handled work (checked above) the agent's load is its pending offers.
+        const pending =
+          agent.loadTotal === 0
+            ? []
+            : [...this.items.values()].filter((item) => item.offer?.agentId === agent.id).sort((a, b) => a.seq - b.seq);
         for (const item of pending) this.revokeOffer(item, agent, at);
       }
       agent.presence = command.state;
       agent.reasonCode = command.state === 'away' ? command.reasonCode : undefined;
-      this.reindexAgent(agent, at);
+      this.noteAgentChange(agent, at);
       this.syncAgentState(agent, at);
     });
   }
@@ -212,7 +245,7 @@ export class RoutingEngine {
           ? { agentId: preferredAgent.agentId, until: at + preferredAgent.windowMs }
           : undefined;
       const item = new WorkItem(interactionId, tenantId, channel, {
-        queueId: queue.id,
+        queue,
         priority: command.priority ?? queue.config.defaultPriority,
         enqueuedAt: at,
         queueEnteredAt: at,
@@ -230,10 +263,9 @@ export class RoutingEngine {
     return this.run(command.now, (at) => {
       const item = this.openOffer(command, at);
       const offer = item.offer!;
-      const agent = this.agent(offer.agentId);
+      const agent = item.agent!;
       this.closeOffer(item, 'accepted');
       item.state = 'assigned';
-      item.agentId = agent.id;
       item.assignedAt = at;
       agent.assigned++;
       this.emit({
@@ -260,8 +292,8 @@ export class RoutingEngine {
   complete(command: CompleteCommand): RoutingEvent[] {
     return this.run(command.now, (at) => {
       const item = this.handledItem(command);
-      const agent = this.agent(command.agentId);
-      const wrapUp = this.queue(item.queueId).config.wrapUp;
+      const agent = item.agent!;
+      const wrapUp = item.queue.config.wrapUp;
       agent.assigned--;
       this.emit({
         type: 'completed',
@@ -280,7 +312,7 @@ export class RoutingEngine {
       agent.wrappingUp++;
       if (wrapUp.kind === 'mandatory-with-timeout') {
         item.wrapUpUntil = at + wrapUp.timeoutMs;
-        this.deadlines.set(item.interactionId, item.wrapUpUntil, item.seq);
+        this.deadlines.set(item, item.wrapUpUntil, item.seq);
       }
       this.syncAgentState(agent, at);
     });
@@ -292,7 +324,7 @@ export class RoutingEngine {
       if (item.state !== 'wrap-up') {
         throw new RoutingError('NO_WRAP_UP_PENDING', `interaction ${item.interactionId} is not in after-contact work`);
       }
-      const kind = this.queue(item.queueId).config.wrapUp.kind;
+      const kind = item.queue.config.wrapUp.kind;
       if ((kind === 'mandatory' || kind === 'mandatory-with-timeout') && !command.code) {
         throw new RoutingError('WRAP_UP_CODE_REQUIRED', `queue ${item.queueId} requires a wrap-up code`);
       }
@@ -303,8 +335,8 @@ export class RoutingEngine {
   transfer(command: TransferCommand): RoutingEvent[] {
     return this.run(command.now, (at) => {
       const item = this.handledItem(command);
-      const from = this.agent(command.agentId);
-      let queue = this.queue(item.queueId);
+      const from = item.agent!;
+      let queue = item.queue;
       let preferred: WorkItem['preferred'];
       if ('queueId' in command.to) {
         queue = this.admit(command.to.queueId, item.tenantId, item.channel, at);
@@ -335,9 +367,9 @@ export class RoutingEngine {
       this.releaseSlot(item, from, at);
       // The transfer is a new contact for the target: it starts a new wait, behind earlier ones.
       item.state = 'waiting';
-      item.agentId = undefined;
+      item.agent = undefined;
       item.assignedAt = undefined;
-      item.queueId = queue.id;
+      item.queue = queue;
       item.enqueuedAt = at;
       item.queueEnteredAt = at;
       item.seq = ++this.itemSeq;
@@ -369,7 +401,7 @@ export class RoutingEngine {
         ...(offer && { agentId: offer.agentId, offerId: offer.offerId }),
       });
       if (offer) {
-        const agent = this.agent(offer.agentId);
+        const agent = item.agent!;
         this.closeOffer(item, 'withdrawn');
         this.releaseSlot(item, agent, at);
       } else {
@@ -395,9 +427,9 @@ export class RoutingEngine {
   waitingStatus(interactionId: string, now: number): WaitingItemStatus | undefined {
     const item = this.items.get(interactionId);
     if (!item || item.state !== 'waiting') return undefined;
-    const queue = this.queue(item.queueId);
-    const position = queue.waiting.get(item.channel)!.rank(item) + 1;
-    return this.statusOf(item, position, queue, this.staffedSlots(queue, item.channel), now);
+    const queue = item.queue;
+    const position = queue.waiting[item.channelIndex]!.rank(item) + 1;
+    return this.statusOf(item, position, queue, this.staffedSlots(queue, item.channelIndex), now);
   }
 
   /** Every waiting item of the queue with its position and wait estimate (see `estimateWaitMs`). */
@@ -406,8 +438,9 @@ export class RoutingEngine {
     const items: WaitingItemStatus[] = [];
     const staffedSlots: Partial<Record<Channel, number>> = {};
     let oldest: number | null = null;
-    for (const [channel, waiting] of queue.waiting) {
-      const slots = this.staffedSlots(queue, channel);
+    for (const channel of queue.config.channels) {
+      const waiting = queue.waiting[channelIndex(channel)]!;
+      const slots = this.staffedSlots(queue, channelIndex(channel));
       staffedSlots[channel] = slots;
       let position = 0;
       for (const item of waiting) {
@@ -440,7 +473,7 @@ export class RoutingEngine {
         seq: agent.seq,
         presence: agent.presence,
         reasonCode: agent.reasonCode,
-        idleSince: { ...agent.idleSince },
+        idleSince: perChannel((channel) => agent.idleSince[channelIndex(channel)]),
         reportedState: agent.reportedState,
         reportedReasonCode: agent.reportedReasonCode,
       })),
@@ -472,7 +505,7 @@ export class RoutingEngine {
       const agent = new Agent(saved.config, saved.seq);
       agent.presence = saved.presence;
       agent.reasonCode = saved.reasonCode;
-      agent.idleSince = { ...saved.idleSince };
+      agent.idleSince = perChannelArray((channel) => saved.idleSince[channel]);
       agent.reportedState = saved.reportedState;
       agent.reportedReasonCode = saved.reportedReasonCode;
       this.agents.set(agent.id, agent);
@@ -480,13 +513,13 @@ export class RoutingEngine {
     }
     for (const saved of snapshot.items) this.loadItem(saved);
     this.indexAgents(this.agents.values());
-    for (const [offerId, outcome] of snapshot.closedOffers) this.closedOffers.set(offerId, outcome);
+    for (const [offerId, outcome] of snapshot.closedOffers) this.closedOffers.append(offerId, outcome);
     this.stats = QueueStats.fromJSON(snapshot.handleTimes as Record<string, number[]>, this.handleTimeSamples);
   }
 
   private loadItem(saved: WorkItemSnapshot): void {
     const item = new WorkItem(saved.interactionId, saved.tenantId, saved.channel, {
-      queueId: saved.queueId,
+      queue: this.queue(saved.queueId),
       priority: saved.priority,
       enqueuedAt: saved.enqueuedAt,
       queueEnteredAt: saved.queueEnteredAt,
@@ -499,7 +532,7 @@ export class RoutingEngine {
     item.state = saved.state;
     item.stepIndex = saved.stepIndex;
     item.offer = saved.offer;
-    item.agentId = saved.agentId;
+    item.agent = saved.agentId === undefined ? undefined : this.agent(saved.agentId);
     item.assignedAt = saved.assignedAt;
     item.wrapUpUntil = saved.wrapUpUntil;
     this.items.set(item.interactionId, item);
@@ -508,18 +541,16 @@ export class RoutingEngine {
       this.scheduleWaiting(item, this.clock);
       return;
     }
-    const agent = this.agent(item.agentId!);
-    agent.load[item.channel]++;
+    const agent = item.agent!;
+    agent.load[item.channelIndex]++;
     agent.loadTotal++;
-    agent.work.add(item.interactionId);
     if (item.state === 'offered') {
-      this.offers.set(item.offer!.offerId, item);
-      this.deadlines.set(item.interactionId, item.offer!.expiresAt, item.seq);
+      this.deadlines.set(item, item.offer!.expiresAt, item.seq);
     } else if (item.state === 'assigned') {
       agent.assigned++;
     } else {
       agent.wrappingUp++;
-      if (item.wrapUpUntil !== undefined) this.deadlines.set(item.interactionId, item.wrapUpUntil, item.seq);
+      if (item.wrapUpUntil !== undefined) this.deadlines.set(item, item.wrapUpUntil, item.seq);
     }
   }
 
@@ -556,11 +587,11 @@ export class RoutingEngine {
       apply(at);
       this.clock = at;
       this.settle(at);
-      return this.events;
+      // An exact-size copy: smaller than the scratch array grown by pushes.
+      return this.events.slice();
     } finally {
-      this.events = [];
-      this.touchedAgents.clear();
-      this.touchedItems.clear();
+      empty(this.events);
+      this.clearTouched();
     }
   }
 
@@ -570,10 +601,13 @@ export class RoutingEngine {
    * instant competes on equal terms. Matching itself only sets timers after `now`.
    */
   private settle(now: number): void {
-    for (let due = this.deadlines.popDue(now); due.length > 0; due = this.deadlines.popDue(now)) {
-      for (const interactionId of due) this.fire(this.items.get(interactionId)!, now);
+    const due = this.dueScratch;
+    for (let next = this.deadlines.peekTime(); next !== null && next <= now; next = this.deadlines.peekTime()) {
+      empty(due);
+      for (const item of this.deadlines.popDue(now, due)) this.fire(item, now);
     }
     this.match(now);
+    this.syncReadySets();
   }
 
   private fire(item: WorkItem, now: number): void {
@@ -589,18 +623,47 @@ export class RoutingEngine {
    * unchanged item was not eligible before, and nothing made it eligible.
    */
   private match(now: number): void {
-    if (this.touchedAgents.size === 0 && this.touchedItems.size === 0) return;
-    const agents = [...this.touchedAgents].sort((a, b) => a.seq - b.seq);
-    this.touchedAgents.clear();
+    // Matching never touches anything, so the lists stay fixed while they are walked.
+    const agents = this.touchedAgents;
+    if (agents.length > 1) agents.sort(bySeq);
     for (const agent of agents) this.fillAgent(agent, now);
-    const items = [...this.touchedItems]
-      .filter((item) => item.state === 'waiting')
-      .sort((a, b) => this.compareAcrossQueues(a, b, now));
-    this.touchedItems.clear();
+    const items = this.touchedItems;
+    let count = 0;
+    for (const item of items) {
+      item.touched = false;
+      if (item.state === 'waiting') items[count++] = item;
+    }
+    while (items.length > count) items.pop();
+    if (count > 1) this.sortAcrossQueues(items, now);
     // Items that became eligible together may compete for one agent, and the agent's profile
     // decides which it takes; a lone item is the only candidate of every agent that fits it.
-    const contested = items.length > 1;
+    const contested = count > 1;
     for (const item of items) if (item.state === 'waiting') this.placeItem(item, now, contested);
+    this.clearTouched();
+  }
+
+  // A method of its own: a closure over `now` in match would cost match a context on every call.
+  private sortAcrossQueues(items: WorkItem[], now: number): void {
+    items.sort((a, b) => this.compareAcrossQueues(a, b, now));
+  }
+
+  private touchAgent(agent: Agent): void {
+    if (agent.touched) return;
+    agent.touched = true;
+    this.touchedAgents.push(agent);
+  }
+
+  private touchItem(item: WorkItem): void {
+    if (item.touched) return;
+    item.touched = true;
+    this.touchedItems.push(item);
+  }
+
+  private clearTouched(): void {
+    for (const agent of this.touchedAgents) agent.touched = false;
+    for (const item of this.touchedItems) item.touched = false;
+    empty(this.touchedAgents);
+    empty(this.touchedItems);
   }
 
   // ---------------------------------------------------------------- matching
@@ -623,17 +686,15 @@ export class RoutingEngine {
       const agent = this.agents.get(item.preferredIndexOf);
       return agent && this.preferredAgentCanTake(agent, item) ? agent : undefined;
     }
-    const queue = this.queue(item.queueId);
-    const conditions = this.stepsOf(item, queue).conditions(item.stepIndex);
-    const age = now - item.queueEnteredAt;
-    return queue.strategy.select(
-      queue.ready.get(item.channel)!,
-      (candidate) =>
-        candidate.membershipOf.get(queue.id)!.delayMs <= age &&
-        !item.isExcluded(candidate.id) &&
-        satisfies(candidate.skills, conditions),
-      { conditions, lastAgentSeq: queue.lastAgentSeq },
-    );
+    const queue = item.queue;
+    this.syncReadySets();
+    this.candidate.item = item;
+    this.candidate.ageMs = now - item.queueEnteredAt;
+    this.selection.conditions = this.stepsOf(item, queue).conditions(item.stepIndex);
+    this.selection.lastAgentSeq = queue.lastAgentSeq;
+    const entry = queue.strategy.select(queue.ready[item.channelIndex]!, this.isCandidate, this.selection);
+    this.candidate.item = undefined;
+    return entry?.agent;
   }
 
   private fillAgent(agent: Agent, now: number): void {
@@ -645,59 +706,59 @@ export class RoutingEngine {
   }
 
   private bestItemFor(agent: Agent, now: number): WorkItem | undefined {
-    const preferred = this.preferredBy.get(agent.id)?.find((item) => this.preferredAgentCanTake(agent, item));
+    const preferred = this.preferredBy.size === 0 ? undefined : this.preferredItemFor(agent);
     if (preferred) return preferred;
 
     let best: WorkItem | undefined;
     let bestPriority = Infinity;
-    for (let i = 0; i < agent.memberships.length; i++) {
-      const membership = agent.memberships[i];
-      // Profile queues are sorted by priority: a lower-ranked queue only serves when higher ones cannot.
+    this.scan.agentId = agent.id;
+    for (const membership of agent.profile) {
+      // The profile is in rank order: a lower-ranked queue only serves when higher ones cannot.
       if (best && membership.priority > bestPriority) break;
-      const queue = agent.memberQueues[i];
-      const youngestVisible = now - membership.delayMs;
-      for (const [channel, buckets] of queue.buckets) {
-        if (buckets.size === 0 || !agent.canTake(channel)) continue;
-        for (const bucket of buckets.values()) {
-          if (!satisfies(agent.skills, bucket.conditions)) continue;
-          const candidate = bucket.items.find((item) => item.queueEnteredAt <= youngestVisible && !item.isExcluded(agent.id));
-          if (candidate && (!best || this.compareAcrossQueues(candidate, best, now) < 0)) {
-            best = candidate;
-            bestPriority = membership.priority;
-          }
+      if (membership.waiting.size === 0 || !agent.canTake(membership.channel)) continue;
+      this.scan.youngestVisible = now - membership.delayMs;
+      for (const bucket of membership.buckets) {
+        if (bucket.items.size === 0 || !satisfies(agent.skills, bucket.conditions)) continue;
+        const head = bucket.items.first()!;
+        const candidate = this.isVisible(head) ? head : bucket.items.find(this.isVisible);
+        if (candidate && (!best || this.compareAcrossQueues(candidate, best, now) < 0)) {
+          best = candidate;
+          bestPriority = membership.priority;
         }
       }
     }
     return best;
   }
 
+  private preferredItemFor(agent: Agent): WorkItem | undefined {
+    return this.preferredBy.get(agent.id)?.find((item) => this.preferredAgentCanTake(agent, item));
+  }
+
   private preferredAgentCanTake(agent: Agent, item: WorkItem): boolean {
-    return agent.isReadyFor(item.channel) && agent.granted.has(item.tenantId) && !item.isExcluded(agent.id);
+    return agent.isReadyFor(item.channelIndex) && agent.granted.has(item.tenantId) && !item.isExcluded(agent.id);
   }
 
   /** Service order of items that may sit in different queues. */
   private compareAcrossQueues(a: WorkItem, b: WorkItem, now: number): number {
-    if (a.queueId === b.queueId) return this.queue(a.queueId).compareItems(a, b);
+    if (a.queue === b.queue) return a.queue.compareItems(a, b);
     return (
-      effectivePriority(b, this.queue(b.queueId).config.agingIntervalMs, now) -
-        effectivePriority(a, this.queue(a.queueId).config.agingIntervalMs, now) ||
+      effectivePriority(b, b.queue.config.agingIntervalMs, now) - effectivePriority(a, a.queue.config.agingIntervalMs, now) ||
       a.enqueuedAt - b.enqueuedAt ||
       a.seq - b.seq
     );
   }
 
   private offer(item: WorkItem, agent: Agent, now: number): void {
-    const queue = this.queue(item.queueId);
+    const queue = item.queue;
     this.unindexWaiting(item);
+    // The offer id starts with the interaction id, which is how openOffer finds the item.
     const offerId = `${item.interactionId}#${++this.offerSeq}`;
     item.state = 'offered';
-    item.agentId = agent.id;
+    item.agent = agent;
     item.offer = { offerId, agentId: agent.id, offeredAt: now, expiresAt: now + queue.config.offerTimeoutMs };
-    this.offers.set(offerId, item);
-    this.deadlines.set(item.interactionId, item.offer.expiresAt, item.seq);
-    agent.reserve(item.channel, now);
-    agent.work.add(item.interactionId);
-    this.reindexAgent(agent, now);
+    this.deadlines.set(item, item.offer.expiresAt, item.seq);
+    agent.reserve(item.channelIndex, now);
+    this.noteAgentChange(agent, now);
     queue.lastAgentSeq = agent.seq;
     this.emit({
       type: 'offered',
@@ -715,9 +776,11 @@ export class RoutingEngine {
 
   /** The open offer a command names, checked for tenant, agent and expiry. */
   private openOffer(command: OfferCommand, now: number): WorkItem {
-    const item = this.offers.get(command.offerId);
+    const { offerId } = command;
+    const candidate = this.items.get(offerId.slice(0, offerId.lastIndexOf('#')));
+    const item = candidate?.offer?.offerId === offerId ? candidate : undefined;
     if (!item) {
-      const outcome = this.closedOffers.get(command.offerId);
+      const outcome = this.closedOffers.find(command.offerId);
       if (outcome) throw new RoutingError(closedOfferErrors[outcome], `offer ${command.offerId} is ${outcome}`);
       throw new RoutingError('OFFER_NOT_FOUND', `offer ${command.offerId} is unknown`);
     }
@@ -733,9 +796,9 @@ export class RoutingEngine {
   /** Reject or timeout: the item goes back to its place and never returns to this agent. */
   private declineOffer(item: WorkItem, type: 'offerRejected' | 'offerTimedOut', now: number): void {
     const offer = item.offer!;
-    const agent = this.agent(offer.agentId);
+    const agent = item.agent!;
     this.closeOffer(item, type === 'offerRejected' ? 'rejected' : 'timed-out');
-    item.excluded.push(agent.id);
+    item.excluded = [...item.excluded, agent.id];
     this.emit({
       type,
       at: now,
@@ -772,23 +835,22 @@ export class RoutingEngine {
 
   private closeOffer(item: WorkItem, outcome: OfferOutcome): void {
     const offerId = item.offer!.offerId;
-    this.offers.delete(offerId);
-    this.closedOffers.set(offerId, outcome);
-    if (this.closedOffers.size > this.closedOfferMemory) this.closedOffers.delete(this.closedOffers.keys().next().value!);
-    this.deadlines.delete(item.interactionId);
+    this.closedOffers.append(offerId, outcome);
+    if (this.closedOffers.size > this.closedOfferMemory) this.closedOffers.dropOldest();
+    this.deadlines.delete(item);
     item.offer = undefined;
   }
 
   /** Back to waiting with its enqueue time, sequence and step clock unchanged. */
   private requeue(item: WorkItem, now: number): void {
     item.state = 'waiting';
-    item.agentId = undefined;
+    item.agent = undefined;
     this.placeWaiting(item, now);
   }
 
   private endWrapUp(item: WorkItem, now: number, code: string | undefined, timedOut: boolean): void {
-    const agent = this.agent(item.agentId!);
-    this.deadlines.delete(item.interactionId);
+    const agent = item.agent!;
+    this.deadlines.delete(item);
     agent.wrappingUp--;
     this.emit({
       type: 'wrapUpDone',
@@ -812,10 +874,9 @@ export class RoutingEngine {
   }
 
   private releaseSlot(item: WorkItem, agent: Agent, now: number): void {
-    agent.release(item.channel, now);
-    agent.work.delete(item.interactionId);
-    this.reindexAgent(agent, now);
-    this.touchedAgents.add(agent);
+    agent.release(item.channelIndex, now);
+    this.noteAgentChange(agent, now);
+    this.touchAgent(agent);
     this.syncAgentState(agent, now);
   }
 
@@ -823,9 +884,9 @@ export class RoutingEngine {
     agent.presence = 'available';
     agent.reasonCode = undefined;
     // Back from a break or logged in: idle from now, behind agents who waited longer.
-    agent.idleSince = perChannel(() => now);
-    this.reindexAgent(agent, now);
-    this.touchedAgents.add(agent);
+    agent.idleSince = perChannelArray(() => now);
+    this.noteAgentChange(agent, now);
+    this.touchAgent(agent);
     this.syncAgentState(agent, now);
   }
 
@@ -833,14 +894,16 @@ export class RoutingEngine {
     const state = agent.state();
     const reasonCode = agent.stateReason();
     if (state === agent.reportedState && reasonCode === agent.reportedReasonCode) return;
-    this.emit({
+    const event: { -readonly [K in keyof AgentStateChangedEvent]: AgentStateChangedEvent[K] } = {
       type: 'agentStateChanged',
       at: now,
       agentId: agent.id,
       previousState: agent.reportedState,
       state,
-      ...(reasonCode !== undefined && { reasonCode }),
-    });
+    };
+    // Assigned rather than spread: this event follows most accepts and completions.
+    if (reasonCode !== undefined) event.reasonCode = reasonCode;
+    this.emit(event);
     agent.reportedState = state;
     agent.reportedReasonCode = reasonCode;
   }
@@ -849,23 +912,22 @@ export class RoutingEngine {
 
   /** Puts a waiting item into its queue's indexes as of `now` and schedules its next change. */
   private placeWaiting(item: WorkItem, now: number): void {
-    item.stepIndex = this.stepsOf(item, this.queue(item.queueId)).stepAt(now - item.queueEnteredAt);
+    item.stepIndex = this.stepsOf(item, item.queue).stepAt(now - item.queueEnteredAt);
     this.indexWaiting(item, now);
     this.scheduleWaiting(item, now);
-    this.touchedItems.add(item);
+    this.touchItem(item);
   }
 
   /** A waiting item's timer: overflow, or a step, preference window or member delay ran out. */
   private reviewWaiting(item: WorkItem, now: number): void {
-    const queue = this.queue(item.queueId);
+    const queue = item.queue;
     const overflow = queue.config.overflow;
-    this.unindexWaiting(item);
     if (overflow && !item.overflowTried && now - item.queueEnteredAt >= overflow.afterMs) {
       item.overflowTried = true;
       const target = this.queue(overflow.queueId);
       const full = target.config.maxSize !== undefined && target.waitingCount() >= target.config.maxSize;
       // A target that cannot take the item leaves it where it is: overflow must not lose work.
-      if (target.serves(item.channel) && !full) {
+      if (target.serves(item.channelIndex) && !full) {
         this.emit({
           type: 'overflowed',
           at: now,
@@ -874,17 +936,29 @@ export class RoutingEngine {
           queueId: queue.id,
           toQueueId: target.id,
         });
-        item.queueId = target.id;
+        this.unindexWaiting(item);
+        item.queue = target;
         item.queueEnteredAt = now;
         item.overflowTried = false;
+        this.placeWaiting(item, now);
+        return;
       }
     }
-    this.placeWaiting(item, now);
+    // Same queue, same place in it: only the item's bucket or preferred list and its timer change.
+    this.unindexCandidate(item);
+    item.stepIndex = this.stepsOf(item, queue).stepAt(now - item.queueEnteredAt);
+    this.indexCandidate(item, now);
+    this.scheduleWaiting(item, now);
+    this.touchItem(item);
   }
 
   private indexWaiting(item: WorkItem, now: number): void {
-    const queue = this.queue(item.queueId);
-    queue.waiting.get(item.channel)!.add(item);
+    item.queue.waiting[item.channelIndex]!.add(item);
+    this.indexCandidate(item, now);
+  }
+
+  /** Files the item where agents look for work: its preferred agent's list, or its queue bucket. */
+  private indexCandidate(item: WorkItem, now: number): void {
     if (item.preferenceActive(now)) {
       const agentId = item.preferred!.agentId;
       let list = this.preferredBy.get(agentId);
@@ -896,24 +970,25 @@ export class RoutingEngine {
       item.preferredIndexOf = agentId;
       return;
     }
-    const steps = this.stepsOf(item, queue);
-    const key = steps.key(item.stepIndex);
-    const buckets = queue.buckets.get(item.channel)!;
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      bucket = { key, conditions: steps.conditions(item.stepIndex), items: new SortedList(queue.compareItems) };
-      buckets.set(key, bucket);
-    }
+    const { queue, ownSteps, stepIndex } = item;
+    const bucket = ownSteps
+      ? queue.bucketFor(item.channelIndex, ownSteps.key(stepIndex), ownSteps.conditions(stepIndex))
+      : queue.stepBuckets[item.channelIndex]![stepIndex];
     bucket.items.add(item);
     item.bucket = bucket;
   }
 
   private unindexWaiting(item: WorkItem): void {
-    const queue = this.queue(item.queueId);
-    queue.waiting.get(item.channel)!.delete(item);
-    if (item.bucket) {
-      item.bucket.items.delete(item);
-      if (item.bucket.items.size === 0) queue.buckets.get(item.channel)!.delete(item.bucket.key);
+    item.queue.waiting[item.channelIndex]!.delete(item);
+    this.unindexCandidate(item);
+    this.deadlines.delete(item);
+  }
+
+  private unindexCandidate(item: WorkItem): void {
+    const bucket = item.bucket;
+    if (bucket) {
+      bucket.items.delete(item);
+      item.queue.releaseBucket(item.channelIndex, bucket);
       item.bucket = undefined;
     }
     if (item.preferredIndexOf !== undefined) {
@@ -922,20 +997,19 @@ export class RoutingEngine {
       if (list.size === 0) this.preferredBy.delete(item.preferredIndexOf);
       item.preferredIndexOf = undefined;
     }
-    this.deadlines.delete(item.interactionId);
   }
 
   /** The earliest time the item's eligibility or queue changes, if ever. */
   private scheduleWaiting(item: WorkItem, now: number): void {
-    const queue = this.queue(item.queueId);
+    const queue = item.queue;
     let at = Infinity;
     const stepEnd = this.stepsOf(item, queue).endOf(item.stepIndex);
     if (stepEnd !== undefined) at = item.queueEnteredAt + stepEnd;
     if (item.preferredIndexOf !== undefined) at = Math.min(at, item.preferred!.until);
     at = Math.min(at, queue.nextDelayThreshold(item, now) ?? Infinity);
     if (queue.config.overflow && !item.overflowTried) at = Math.min(at, item.queueEnteredAt + queue.config.overflow.afterMs);
-    if (at === Infinity) this.deadlines.delete(item.interactionId);
-    else this.deadlines.set(item.interactionId, at, item.seq);
+    if (at === Infinity) this.deadlines.delete(item);
+    else this.deadlines.set(item, at, item.seq);
   }
 
   private stepsOf(item: WorkItem, queue: RoutingQueue): CompiledSteps {
@@ -945,58 +1019,84 @@ export class RoutingEngine {
   // ---------------------------------------------------------------- agent indexes
 
   /**
-   * Keeps the agent's entries in the ready sets in line with its presence, load and idle
-   * times. Entries are removed under the old key values, the values are updated, then the
-   * entries are inserted again, and only in sets whose order depends on a changed value.
-   * A channel the agent becomes ready for counts as idle from `now`, so every re-sorted entry
-   * goes to the tail of an idle-ordered set.
+   * Records a change of the agent's presence or load: per channel whether it is now ready, a
+   * channel it becomes ready for counting as idle from `now` (so every re-sorted entry goes to
+   * the tail of an idle-ordered set). The ready sets follow in syncReadySets, once per command
+   * or before they are read: an agent freed and given new work in one command then often ends
+   * where it started, and its sets are not touched at all.
    */
-  private reindexAgent(agent: Agent, now: number): void {
+  private noteAgentChange(agent: Agent, now: number): void {
+    for (const channel of agent.channels) {
+      const ready = agent.isReadyFor(channel);
+      if (ready && !agent.readyOn[channel]) agent.idleSince[channel] = now;
+      agent.readyOn[channel] = ready;
+    }
+    if (agent.stale) return;
+    agent.stale = true;
+    this.staleAgents.push(agent);
+  }
+
+  private syncReadySets(): void {
+    for (const agent of this.staleAgents) {
+      agent.stale = false;
+      this.reindexAgent(agent);
+    }
+    empty(this.staleAgents);
+  }
+
+  /**
+   * Brings the agent's entries in the ready sets in line with its readiness, load and idle
+   * times. Entries are removed under the old key values, the values are updated, then the
+   * entries are inserted again, and only in sets whose order depends on a changed value. The
+   * sets are sorted by these keys alone, so the result does not depend on how many changes
+   * happened since the last sync.
+   */
+  private reindexAgent(agent: Agent): void {
     const loadChanged = agent.indexedLoadTotal !== agent.loadTotal;
     const reinsert = this.reinsertScratch;
     for (const channel of agent.channels) {
-      const had = agent.readyOn.has(channel);
-      const wants = agent.isReadyFor(channel);
+      const had = agent.indexedReady[channel];
+      const wants = agent.readyOn[channel];
       if (!had && !wants) continue;
-      if (!had) agent.idleSince[channel] = now;
       const idleChanged = agent.indexedIdle[channel] !== agent.idleSince[channel];
-      for (const queue of agent.memberQueues) {
-        const ready = queue.ready.get(channel);
-        if (!ready) continue;
-        const { ordersBy } = queue.strategy;
+      // Still ready and no key changed that an order here depends on: nothing to move.
+      if (had && wants && !idleChanged && !(loadChanged && agent.loadOrdered[channel])) continue;
+      for (const entry of agent.profileByChannel[channel]) {
+        const { ordersBy } = entry;
         const resort = had && wants && ((ordersBy.idle && idleChanged) || (ordersBy.load && loadChanged));
-        if (had && (!wants || resort)) ready.delete(agent);
-        if (wants && (!had || resort)) reinsert.push(ready);
+        if (had && (!wants || resort)) entry.ready.delete(entry);
+        if (wants && (!had || resort)) reinsert.push(entry);
       }
       // Only this channel's sets read this idle value, and they are done with the old one.
       agent.indexedIdle[channel] = agent.idleSince[channel];
-      if (wants) agent.readyOn.add(channel);
-      else agent.readyOn.delete(channel);
+      agent.indexedReady[channel] = wants;
     }
     agent.indexedLoadTotal = agent.loadTotal;
-    for (const ready of reinsert) ready.add(agent);
-    reinsert.length = 0;
+    for (const entry of reinsert) entry.enterReadySet();
+    empty(reinsert);
   }
 
   private unindexAgent(agent: Agent): void {
-    for (const channel of agent.readyOn) {
-      for (const queue of agent.memberQueues) queue.ready.get(channel)?.delete(agent);
+    for (const channel of agent.channels) {
+      if (agent.indexedReady[channel]) for (const entry of agent.profileByChannel[channel]) entry.ready.delete(entry);
+      agent.indexedReady[channel] = false;
+      agent.readyOn[channel] = false;
     }
-    agent.readyOn.clear();
   }
 
   /** Inserts agents not yet indexed, per channel in ascending idle order (cheap for idle-ordered sets). */
   private indexAgents(agents: Iterable<Agent>): void {
     const all = [...agents];
     for (const agent of all) {
-      agent.indexedIdle = { ...agent.idleSince };
+      agent.indexedIdle = [...agent.idleSince];
       agent.indexedLoadTotal = agent.loadTotal;
     }
-    for (const channel of CHANNELS) {
+    for (let channel = 0; channel < CHANNELS.length; channel++) {
       const ready = all.filter((agent) => agent.capacity[channel] > 0 && agent.isReadyFor(channel)).sort(byIdle(channel));
       for (const agent of ready) {
-        agent.readyOn.add(channel);
-        for (const queue of agent.memberQueues) queue.ready.get(channel)?.add(agent);
+        agent.readyOn[channel] = true;
+        agent.indexedReady[channel] = true;
+        for (const entry of agent.profileByChannel[channel]) entry.enterReadySet();
       }
     }
   }
@@ -1007,22 +1107,50 @@ export class RoutingEngine {
       if (queue.addMember(agent, membership.delayMs)) changedDelays.add(queue);
       return queue;
     });
+    // The new memberships may have other ranks and delays: none of the previous ones is kept.
+    agent.profile = [];
+    this.linkProfile(agent);
   }
+
+  /**
+   * Gives the agent a membership for each channel it handles in each profile queue serving that
+   * channel. Existing ones are kept (they may sit in ready sets) and relinked to their queue's
+   * current indexes and order.
+   */
+  private linkProfile(agent: Agent): void {
+    const previous = agent.profile;
+    agent.profile = [];
+    agent.memberships.forEach((membership, i) => {
+      const queue = agent.memberQueues[i];
+      for (const channel of queue.channels) {
+        if (agent.capacity[channel] === 0) continue;
+        const existing = previous.find((m) => m.queue === queue && m.channel === channel);
+        existing?.link();
+        agent.profile.push(existing ?? new ChannelMembership(agent, queue, channel, membership.priority, membership.delayMs));
+      }
+    });
+    agent.profileByChannel = agent.capacity.map((_, channel) => agent.profile.filter((m) => m.channel === channel));
+    agent.loadOrdered = agent.profileByChannel.map((memberships) => memberships.some((m) => m.ordersBy.load));
+  }
+
 
   // ---------------------------------------------------------------- lookups and checks
 
   /** The queue a new contact lands in: tenant, channel, business hours (with redirects) and size. */
   private admit(queueId: string, tenantId: string, channel: Channel, now: number): RoutingQueue {
-    const visited = new Set<string>();
+    // Closed queues passed through; only a redirect needs it.
+    let visited: Set<string> | undefined;
     let queue = this.queue(queueId);
     for (;;) {
       if (queue.config.tenantId !== tenantId) {
         throw new RoutingError('TENANT_MISMATCH', `queue ${queue.id} belongs to another tenant than ${tenantId}`);
       }
-      if (!queue.serves(channel)) throw new RoutingError('CHANNEL_NOT_SERVED', `queue ${queue.id} does not serve ${channel}`);
+      if (!queue.serves(channelIndex(channel))) {
+        throw new RoutingError('CHANNEL_NOT_SERVED', `queue ${queue.id} does not serve ${channel}`);
+      }
       const hours = queue.config.businessHours;
       if (hours && hours.whenClosed.kind !== 'queue' && !isOpenAt(hours, now)) {
-        visited.add(queue.id);
+        visited = (visited ?? new Set<string>()).add(queue.id);
         if (hours.whenClosed.kind === 'reject' || visited.has(hours.whenClosed.queueId)) {
           throw new RoutingError('QUEUE_CLOSED', `queue ${queue.id} is closed`);
         }
@@ -1050,7 +1178,8 @@ export class RoutingEngine {
     const item = this.items.get(command.interactionId);
     if (!item) throw new RoutingError('INTERACTION_NOT_FOUND', `interaction ${command.interactionId} is not routed`);
     this.assertTenant(item, command.tenantId);
-    this.agent(command.agentId);
+    // An unknown agent is reported as such; the item's own agent is known to exist.
+    if (item.agentId !== command.agentId) this.agent(command.agentId);
     if ((item.state !== 'assigned' && item.state !== 'wrap-up') || item.agentId !== command.agentId) {
       throw new RoutingError(
         'NOT_ASSIGNED_TO_AGENT',
@@ -1083,7 +1212,7 @@ export class RoutingEngine {
   }
 
   private emitQueued(item: WorkItem, now: number, redirectedFrom: string | undefined): void {
-    this.emit({
+    const event: { -readonly [K in keyof QueuedEvent]: QueuedEvent[K] } = {
       type: 'queued',
       at: now,
       tenantId: item.tenantId,
@@ -1092,13 +1221,15 @@ export class RoutingEngine {
       channel: item.channel,
       priority: item.priority,
       enqueuedAt: item.enqueuedAt,
-      ...(redirectedFrom !== undefined && { redirectedFrom }),
-    });
+    };
+    // Assigned rather than spread: every contact starts with this event.
+    if (redirectedFrom !== undefined) event.redirectedFrom = redirectedFrom;
+    this.emit(event);
   }
 
   // ---------------------------------------------------------------- wait estimates
 
-  private staffedSlots(queue: RoutingQueue, channel: Channel): number {
+  private staffedSlots(queue: RoutingQueue, channel: ChannelIndex): number {
     let slots = 0;
     for (const agent of queue.members) {
       if (agent.presence === 'available') slots += Math.min(agent.capacity[channel], agent.maxTotal);

@@ -1,6 +1,9 @@
-import { Channel } from './channel';
+import type { Agent } from './agent';
+import { Channel, channelIndex, ChannelIndex } from './channel';
+import { Scheduled } from './collections/deadline-queue';
 import { SortedList } from './collections/sorted-list';
 import { SkillCondition } from './queue.config';
+import type { RoutingQueue } from './routing-queue';
 import { CompiledSteps } from './routing-steps.policy';
 
 export type WorkItemState = 'waiting' | 'offered' | 'assigned' | 'wrap-up';
@@ -17,11 +20,18 @@ export interface Bucket {
   readonly key: string;
   readonly conditions: readonly SkillCondition[];
   readonly items: SortedList<WorkItem>;
+  /** Position in the queue's bucket array of its channel. */
+  index: number;
+  /** A bucket of the queue's own steps, kept while empty; others go when their last item does. */
+  readonly permanent: boolean;
 }
 
+const nobody: readonly string[] = Object.freeze([]);
+
 /** One interaction as routing sees it, from enqueue until its agent is free again. */
-export class WorkItem {
-  queueId: string;
+export class WorkItem implements Scheduled {
+  /** The queue the item is in (or was assigned from); the queue object outlives reconfigurations. */
+  queue: RoutingQueue;
   priority: number;
   /** Orders the item among its peers; kept on reject, timeout and overflow so it keeps its place. */
   enqueuedAt: number;
@@ -32,15 +42,16 @@ export class WorkItem {
   /** Steps given with the item, kept across queues; otherwise the queue's steps apply. */
   readonly ownSteps: CompiledSteps | undefined;
   preferred: { readonly agentId: string; readonly until: number } | undefined;
-  /** Agents that rejected or missed the item; they are never offered it again. */
-  excluded: string[] = [];
+  /** Agents that rejected or missed the item; they are never offered it again. Replaced, never mutated. */
+  excluded: readonly string[] = nobody;
   /** Overflow is tried once per queue visit. */
   overflowTried = false;
 
   state: WorkItemState = 'waiting';
   stepIndex = 0;
   offer: Offer | undefined;
-  agentId: string | undefined;
+  /** The agent offered, handling or wrapping up the item. */
+  agent: Agent | undefined;
   assignedAt: number | undefined;
   wrapUpUntil: number | undefined;
 
@@ -48,12 +59,19 @@ export class WorkItem {
   bucket: Bucket | undefined;
   preferredIndexOf: string | undefined;
 
+  // The item's one timer (see DeadlineQueue) and its place in the current command's match list.
+  heapIndex = -1;
+  dueAt = 0;
+  dueTieBreak = 0;
+  touched = false;
+  readonly channelIndex: ChannelIndex;
+
   constructor(
     readonly interactionId: string,
     readonly tenantId: string,
     readonly channel: Channel,
     init: {
-      queueId: string;
+      queue: RoutingQueue;
       priority: number;
       enqueuedAt: number;
       queueEnteredAt: number;
@@ -62,13 +80,22 @@ export class WorkItem {
       preferred: { agentId: string; until: number } | undefined;
     },
   ) {
-    this.queueId = init.queueId;
+    this.channelIndex = channelIndex(channel);
+    this.queue = init.queue;
     this.priority = init.priority;
     this.enqueuedAt = init.enqueuedAt;
     this.queueEnteredAt = init.queueEnteredAt;
     this.seq = init.seq;
     this.ownSteps = init.ownSteps;
     this.preferred = init.preferred;
+  }
+
+  get queueId(): string {
+    return this.queue.config.queueId;
+  }
+
+  get agentId(): string | undefined {
+    return this.agent?.config.agentId;
   }
 
   isExcluded(agentId: string): boolean {

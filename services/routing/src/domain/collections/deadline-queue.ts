@@ -1,84 +1,91 @@
-interface Entry {
-  readonly key: string;
-  readonly at: number;
-  readonly tieBreak: number;
+/** What a DeadlineQueue keeps inside each element it schedules. */
+export interface Scheduled {
+  /** Position in the heap; -1 when not scheduled. */
+  heapIndex: number;
+  dueAt: number;
+  dueTieBreak: number;
 }
 
 /**
- * A min-heap of deadlines with at most one entry per key, so rescheduling replaces instead of
- * piling up stale entries. Equal times pop in `tieBreak` order, which callers derive from
- * persisted state so that a restored engine fires timers in the same order.
+ * A min-heap of deadlines that stores its bookkeeping in the elements themselves, so an
+ * element is scheduled at most once (setting again reschedules) and nothing is allocated or
+ * looked up per operation. Equal times pop in `tieBreak` order, which callers derive from
+ * persisted state so that a restored engine fires timers in the same order. An element belongs
+ * to one queue at most.
  */
-export class DeadlineQueue {
-  private readonly heap: Entry[] = [];
-  private readonly positions = new Map<string, number>();
+export class DeadlineQueue<T extends Scheduled> {
+  private readonly heap: T[] = [];
 
-  set(key: string, at: number, tieBreak: number): void {
-    this.delete(key);
-    this.heap.push({ key, at, tieBreak });
-    this.positions.set(key, this.heap.length - 1);
-    this.siftUp(this.heap.length - 1);
+  set(value: T, at: number, tieBreak: number): void {
+    value.dueAt = at;
+    value.dueTieBreak = tieBreak;
+    if (value.heapIndex < 0) {
+      value.heapIndex = this.heap.length;
+      this.heap.push(value);
+    } else {
+      this.siftDown(value.heapIndex);
+    }
+    this.siftUp(value.heapIndex);
   }
 
-  delete(key: string): void {
-    const index = this.positions.get(key);
-    if (index === undefined) return;
-    this.positions.delete(key);
-    const last = this.heap.pop() as Entry;
+  delete(value: T): void {
+    const index = value.heapIndex;
+    if (index < 0) return;
+    value.heapIndex = -1;
+    const last = this.heap.pop() as T;
     if (index === this.heap.length) return;
     this.heap[index] = last;
-    this.positions.set(last.key, index);
+    last.heapIndex = index;
     this.siftDown(index);
-    this.siftUp(index);
+    this.siftUp(last.heapIndex);
   }
 
   peekTime(): number | null {
-    return this.heap.length === 0 ? null : this.heap[0].at;
+    return this.heap.length === 0 ? null : this.heap[0].dueAt;
   }
 
-  /** Removes and returns, earliest first, every key due at or before `now`. */
-  popDue(now: number): string[] {
-    const due: string[] = [];
-    while (this.heap.length > 0 && this.heap[0].at <= now) {
-      const key = this.heap[0].key;
-      this.delete(key);
-      due.push(key);
+  /** Removes every element due at or before `now` and appends it, earliest first, to `due`. */
+  popDue(now: number, due: T[]): T[] {
+    while (this.heap.length > 0 && this.heap[0].dueAt <= now) {
+      const first = this.heap[0];
+      this.delete(first);
+      due.push(first);
     }
     return due;
   }
 
-  private before(a: Entry, b: Entry): boolean {
-    return a.at < b.at || (a.at === b.at && a.tieBreak < b.tieBreak);
+  private before(a: T, b: T): boolean {
+    return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.dueTieBreak < b.dueTieBreak);
   }
 
   private siftUp(index: number): void {
+    const value = this.heap[index];
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!this.before(this.heap[index], this.heap[parent])) return;
-      this.swap(index, parent);
+      if (!this.before(value, this.heap[parent])) break;
+      this.place(this.heap[parent], index);
       index = parent;
     }
+    this.place(value, index);
   }
 
   private siftDown(index: number): void {
+    const value = this.heap[index];
+    const length = this.heap.length;
     for (;;) {
       const left = 2 * index + 1;
+      if (left >= length) break;
       const right = left + 1;
-      let smallest = index;
-      if (left < this.heap.length && this.before(this.heap[left], this.heap[smallest])) smallest = left;
-      if (right < this.heap.length && this.before(this.heap[right], this.heap[smallest])) smallest = right;
-      if (smallest === index) return;
-      this.swap(index, smallest);
-      index = smallest;
+      const child = right < length && this.before(this.heap[right], this.heap[left]) ? right : left;
+      if (!this.before(this.heap[child], value)) break;
+      this.place(this.heap[child], index);
+      index = child;
     }
+    this.place(value, index);
   }
 
-  private swap(i: number, j: number): void {
-    const a = this.heap[i];
-    const b = this.heap[j];
-    this.heap[i] = b;
-    this.heap[j] = a;
-    this.positions.set(b.key, i);
-    this.positions.set(a.key, j);
+  private place(value: T, index: number): void {
+    this.heap[index] = value;
+    value.heapIndex = index;
   }
 }

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
-import { LinkedSortedList } from './linked-sorted-list';
+import { Linked, LinkedSortedList } from './linked-sorted-list';
 
-interface Entry {
+interface Entry extends Linked<Entry> {
   key: number;
   readonly id: number;
 }
+
+const anEntry = (key: number, id: number): Entry => ({ key, id, prev: undefined, next: undefined, list: undefined });
 
 const byKey = (a: Entry, b: Entry): number => a.key - b.key || a.id - b.id;
 
@@ -24,7 +26,7 @@ describe(LinkedSortedList.name, () => {
         let latest = 30;
         for (const op of ops) {
           if (op.kind === 'add') {
-            const entry = { key: op.key, id: nextId++ };
+            const entry = anEntry(op.key, nextId++);
             sut.add(entry);
             model.push(entry);
           } else if (model.length > 0) {
@@ -47,14 +49,19 @@ describe(LinkedSortedList.name, () => {
 
   it('refuses to delete an element it does not hold', () => {
     const sut = new LinkedSortedList<Entry>(byKey);
-    sut.add({ key: 1, id: 1 });
+    const other = new LinkedSortedList<Entry>(byKey);
+    const held = anEntry(1, 2);
+    sut.add(anEntry(1, 1));
+    other.add(held);
 
-    expect(sut.delete({ key: 1, id: 1 })).toBe(false);
+    expect(sut.delete(anEntry(1, 1))).toBe(false);
+    expect(sut.delete(held)).toBe(false);
+    expect([...other]).toEqual([held]);
   });
 
   it('finds circularly: from the first element past the pivot, then wrapping to the start', () => {
     const sut = new LinkedSortedList<Entry>(byKey);
-    [5, 1, 4, 2, 3, 7, 6].forEach((key) => sut.add({ key, id: key }));
+    [5, 1, 4, 2, 3, 7, 6].forEach((key) => sut.add(anEntry(key, key)));
     const even = (entry: Entry): boolean => entry.key % 2 === 0;
 
     expect(sut.findCircular((entry) => entry.key <= 4, even)?.key).toBe(6);

@@ -30,26 +30,40 @@ export class SortedList<T> implements OrderedSet<T> {
       this.chunks.push([value]);
       return;
     }
-    const chunkIndex = this.chunkFor(value);
+    let chunkIndex = this.chunks.length - 1;
+    const last = this.chunks[chunkIndex];
+    // Most additions are the newest item or the latest idle time: they append without a search.
+    if (last.length === 0 || this.compare(last[last.length - 1], value) < 0) {
+      last.push(value);
+    } else {
+      chunkIndex = this.chunkFor(value);
+      insertAt(this.chunks[chunkIndex], this.lowerBound(this.chunks[chunkIndex], value), value);
+    }
     const chunk = this.chunks[chunkIndex];
-    chunk.splice(this.lowerBound(chunk, value), 0, value);
     if (chunk.length > 2 * this.chunkSize) this.chunks.splice(chunkIndex + 1, 0, chunk.splice(this.chunkSize));
   }
 
   delete(value: T): boolean {
-    if (this.chunks.length === 0) return false;
-    const chunkIndex = this.chunkFor(value);
+    if (this.count === 0) return false;
+    // The head is what a queue serves next: found without a search.
+    let chunkIndex = 0;
+    let index = 0;
+    if (this.chunks[0][0] !== value) {
+      chunkIndex = this.chunkFor(value);
+      index = this.lowerBound(this.chunks[chunkIndex], value);
+      if (this.chunks[chunkIndex][index] !== value) return false;
+    }
     const chunk = this.chunks[chunkIndex];
-    const index = this.lowerBound(chunk, value);
-    if (chunk[index] !== value) return false;
-    chunk.splice(index, 1);
-    if (chunk.length === 0) this.chunks.splice(chunkIndex, 1);
+    removeAt(chunk, index);
+    // The last chunk stays when empty, so a list that keeps emptying and refilling (a quiet
+    // queue) does not allocate a chunk each time.
+    if (chunk.length === 0 && this.chunks.length > 1) removeAt(this.chunks, chunkIndex);
     this.count--;
     return true;
   }
 
   first(): T | undefined {
-    return this.chunks.length === 0 ? undefined : this.chunks[0][0];
+    return this.count === 0 ? undefined : this.chunks[0][0];
   }
 
   find(predicate: (value: T) => boolean): T | undefined {
@@ -75,7 +89,7 @@ export class SortedList<T> implements OrderedSet<T> {
 
   /** How many elements order strictly before `value`. */
   rank(value: T): number {
-    if (this.chunks.length === 0) return 0;
+    if (this.count === 0) return 0;
     const chunkIndex = this.chunkFor(value);
     let before = 0;
     for (let i = 0; i < chunkIndex; i++) before += this.chunks[i].length;
@@ -118,7 +132,7 @@ export class SortedList<T> implements OrderedSet<T> {
   private partitionPoint(isBefore: (value: T) => boolean): [number, number] {
     for (let c = 0; c < this.chunks.length; c++) {
       const chunk = this.chunks[c];
-      if (isBefore(chunk[chunk.length - 1])) continue;
+      if (chunk.length === 0 || isBefore(chunk[chunk.length - 1])) continue;
       let low = 0;
       let high = chunk.length;
       while (low < high) {
@@ -130,4 +144,17 @@ export class SortedList<T> implements OrderedSet<T> {
     }
     return [this.chunks.length, 0];
   }
+}
+
+// In-place shifts instead of splice, which allocates an array of the removed elements on every
+// call, on the hot path of every waiting item and ready agent.
+function insertAt<T>(array: T[], index: number, value: T): void {
+  array.push(value);
+  for (let i = array.length - 1; i > index; i--) array[i] = array[i - 1];
+  array[index] = value;
+}
+
+function removeAt<T>(array: T[], index: number): void {
+  for (let i = index; i < array.length - 1; i++) array[i] = array[i + 1];
+  array.pop();
 }

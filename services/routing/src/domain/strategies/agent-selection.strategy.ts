@@ -1,5 +1,6 @@
 import { Agent } from '../agent';
-import { Channel } from '../channel';
+import { ChannelIndex } from '../channel';
+import { ChannelMembership } from '../channel-membership';
 import { LinkedSortedList } from '../collections/linked-sorted-list';
 import { OrderedSet } from '../collections/ordered-set';
 import { Comparator } from '../collections/sorted-list';
@@ -20,12 +21,17 @@ export interface SelectionContext {
 export interface AgentSelectionStrategy {
   /** Which agent values the order depends on; when one changes the agent is re-sorted. */
   readonly ordersBy: { readonly idle: boolean; readonly load: boolean };
-  createReadySet(channel: Channel): OrderedSet<Agent>;
-  select(ready: OrderedSet<Agent>, isCandidate: (agent: Agent) => boolean, context: SelectionContext): Agent | undefined;
+  /** A set of memberships ordered by their keys (ChannelMembership.idleKey, loadKey, seq). */
+  createReadySet(): OrderedSet<ChannelMembership>;
+  select(
+    ready: OrderedSet<ChannelMembership>,
+    isCandidate: (entry: ChannelMembership) => boolean,
+    context: SelectionContext,
+  ): ChannelMembership | undefined;
 }
 
 /** Longest idle on the channel first; creation order breaks ties. */
-export function byIdle(channel: Channel): Comparator<Agent> {
+export function byIdle(channel: ChannelIndex): Comparator<Agent> {
   return (a, b) => a.indexedIdle[channel] - b.indexedIdle[channel] || a.seq - b.seq;
 }
 
@@ -33,6 +39,6 @@ export function byIdle(channel: Channel): Comparator<Agent> {
  * Idle times are only ever set to "now", so a re-sorted agent goes to the tail: a linked list
  * makes every update O(1).
  */
-export function readySetByIdle(channel: Channel): OrderedSet<Agent> {
-  return new LinkedSortedList(byIdle(channel));
+export function readySetByIdle(): OrderedSet<ChannelMembership> {
+  return new LinkedSortedList<ChannelMembership>((a, b) => a.idleKey - b.idleKey || a.seq - b.seq);
 }

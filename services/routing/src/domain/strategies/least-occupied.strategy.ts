@@ -1,5 +1,4 @@
-import { Agent } from '../agent';
-import { Channel } from '../channel';
+import { ChannelMembership } from '../channel-membership';
 import { SortedList } from '../collections/sorted-list';
 import { AgentSelectionStrategy } from './agent-selection.strategy';
 
@@ -9,12 +8,9 @@ import { AgentSelectionStrategy } from './agent-selection.strategy';
  */
 export const leastOccupiedStrategy: AgentSelectionStrategy = {
   ordersBy: { idle: true, load: true },
-  createReadySet: (channel: Channel) =>
-    new SortedList<Agent>(
-      (a, b) =>
-        a.indexedLoadTotal * b.maxTotal - b.indexedLoadTotal * a.maxTotal ||
-        a.indexedIdle[channel] - b.indexedIdle[channel] ||
-        a.seq - b.seq,
+  createReadySet: () =>
+    new SortedList<ChannelMembership>(
+      (a, b) => a.loadKey * b.maxTotal - b.loadKey * a.maxTotal || a.idleKey - b.idleKey || a.seq - b.seq,
     ),
   select: (ready, isCandidate) => ready.find(isCandidate),
 };

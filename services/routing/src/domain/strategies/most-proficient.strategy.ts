@@ -1,4 +1,5 @@
 import { Agent } from '../agent';
+import { ChannelMembership } from '../channel-membership';
 import { SkillCondition } from '../queue.config';
 import { AgentSelectionStrategy, readySetByIdle } from './agent-selection.strategy';
 
@@ -22,13 +23,13 @@ export const mostProficientStrategy: AgentSelectionStrategy = {
     // Without skill conditions every score is 0 and the longest idle wins.
     if (conditions.length === 0) return ready.find(isCandidate);
     const topScore = topProficiency * conditions.length;
-    let best: Agent | undefined;
+    let best: ChannelMembership | undefined;
     let bestScore = -1;
-    for (const agent of ready) {
-      if (!isCandidate(agent)) continue;
-      const score = proficiency(agent, conditions);
+    for (const entry of ready) {
+      if (!isCandidate(entry)) continue;
+      const score = proficiency(entry.agent, conditions);
       if (score > bestScore) {
-        best = agent;
+        best = entry;
         bestScore = score;
         if (score === topScore) break;
       }

@@ -13,7 +13,7 @@ const swcTransform = [
   },
 ];
 
-const libs = ['config', 'contracts', 'messaging', 'tenancy', 'auth', 'observability', 'testing', 'diagnostics'];
+const libs = ['config', 'contracts', 'messaging', 'tenancy', 'auth', 'observability', 'testing', 'diagnostics', 'service-host'];
 const moduleNameMapper = {
   [`^@contactcenter/(${libs.join('|')})$`]: '<rootDir>/libs/$1/src/index.ts',
   '^@contactcenter/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',

@@ -4,6 +4,7 @@ import { protoRoot } from '@contactcenter/contracts';
 import { createInboxMigration, createOutboxMigration, InProcessEventBus, OutboxRelay } from '@contactcenter/messaging';
 import { ensureServiceRoles, provisionServiceDatabase, serviceDbUrl } from '@contactcenter/tenancy';
 import { DataSource, type MigrationInterface } from 'typeorm';
+import { busLoggerFor } from '@contactcenter/service-host';
 import { createLogger, PinoNestLogger, startTracing, type Logger } from '@contactcenter/observability';
 import { ReflectionService } from '@grpc/reflection';
 import { NestFactory } from '@nestjs/core';
@@ -108,10 +109,7 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
   stack.add('postgres pool', () => pool.end());
 
   const busLogger = logger.child({ component: 'event-bus' });
-  const busLog = {
-    warn: (message: string, context?: unknown) => busLogger.warn(context ?? {}, message),
-    error: (message: string, context?: unknown) => busLogger.error(context ?? {}, message),
-  };
+  const busLog = busLoggerFor(busLogger);
   const eventBus = new InProcessEventBus({ logger: busLog });
   stack.add('event bus', () => eventBus.close());
 

@@ -1,0 +1,2 @@
+export * from './bus-logger';
+export * from './run-service';

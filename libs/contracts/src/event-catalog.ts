@@ -6,6 +6,7 @@ import * as interaction from './gen/contactcenter/interaction/v1/interaction_eve
 import * as message from './gen/contactcenter/message/v1/message_events.generated';
 import * as platform from './gen/contactcenter/platform/v1/diagnostics_service.generated';
 import * as qa from './gen/contactcenter/qa/v1/qa_events.generated';
+import * as routingOwnership from './gen/contactcenter/routing/v1/routing_ownership.generated';
 
 /** Topics per aggregate, so one aggregate's events stay in order (ADR 0003). */
 export const Topics = {
@@ -16,6 +17,10 @@ export const Topics = {
   customer: 'cc.customer.events.v1',
   qa: 'cc.qa.events.v1',
   platform: 'cc.platform.events.v1',
+  /** Routing-internal (ADR 0009): agent commands forwarded to the workspace's owner. */
+  routingCommands: 'cc.routing.commands.v1',
+  /** Routing-internal (ADR 0009): work stream updates and command answers for every instance. */
+  routingWork: 'cc.routing.work.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -44,6 +49,7 @@ export const Events = {
   InteractionCompleted: define(interaction.protobufPackage, 'InteractionCompleted', Topics.interaction, interaction.InteractionCompleted),
   InteractionAbandoned: define(interaction.protobufPackage, 'InteractionAbandoned', Topics.interaction, interaction.InteractionAbandoned),
   InteractionWithdrawn: define(interaction.protobufPackage, 'InteractionWithdrawn', Topics.interaction, interaction.InteractionWithdrawn),
+  InteractionDeliveryFailed: define(interaction.protobufPackage, 'InteractionDeliveryFailed', Topics.interaction, interaction.InteractionDeliveryFailed),
   InteractionRejected: define(interaction.protobufPackage, 'InteractionRejected', Topics.interaction, interaction.InteractionRejected),
   InteractionOfferEnded: define(interaction.protobufPackage, 'InteractionOfferEnded', Topics.interaction, interaction.InteractionOfferEnded),
   InteractionTransferred: define(interaction.protobufPackage, 'InteractionTransferred', Topics.interaction, interaction.InteractionTransferred),
@@ -53,14 +59,32 @@ export const Events = {
   AgentLoggedOut: define(agent.protobufPackage, 'AgentLoggedOut', Topics.agent, agent.AgentLoggedOut),
   CallStarted: define(call.protobufPackage, 'CallStarted', Topics.call, call.CallStarted),
   CallEnded: define(call.protobufPackage, 'CallEnded', Topics.call, call.CallEnded),
+  CallIvrStepped: define(call.protobufPackage, 'CallIvrStepped', Topics.call, call.CallIvrStepped),
+  CallQueued: define(call.protobufPackage, 'CallQueued', Topics.call, call.CallQueued),
+  CallAgentRinging: define(call.protobufPackage, 'CallAgentRinging', Topics.call, call.CallAgentRinging),
+  CallAgentMissed: define(call.protobufPackage, 'CallAgentMissed', Topics.call, call.CallAgentMissed),
+  CallConnected: define(call.protobufPackage, 'CallConnected', Topics.call, call.CallConnected),
+  CallHeld: define(call.protobufPackage, 'CallHeld', Topics.call, call.CallHeld),
+  CallResumed: define(call.protobufPackage, 'CallResumed', Topics.call, call.CallResumed),
+  CallTransferred: define(call.protobufPackage, 'CallTransferred', Topics.call, call.CallTransferred),
+  CallPartyJoined: define(call.protobufPackage, 'CallPartyJoined', Topics.call, call.CallPartyJoined),
+  CallPartyLeft: define(call.protobufPackage, 'CallPartyLeft', Topics.call, call.CallPartyLeft),
   MessageReceived: define(message.protobufPackage, 'MessageReceived', Topics.message, message.MessageReceived),
   MessageSent: define(message.protobufPackage, 'MessageSent', Topics.message, message.MessageSent),
+  MessageStatusChanged: define(message.protobufPackage, 'MessageStatusChanged', Topics.message, message.MessageStatusChanged),
+  CustomerTypingChanged: define(message.protobufPackage, 'CustomerTypingChanged', Topics.message, message.CustomerTypingChanged),
+  AgentTypingChanged: define(message.protobufPackage, 'AgentTypingChanged', Topics.message, message.AgentTypingChanged),
   CustomerCreated: define(customer.protobufPackage, 'CustomerCreated', Topics.customer, customer.CustomerCreated),
   CustomerMerged: define(customer.protobufPackage, 'CustomerMerged', Topics.customer, customer.CustomerMerged),
   CustomerErased: define(customer.protobufPackage, 'CustomerErased', Topics.customer, customer.CustomerErased),
+  InteractionCustomerLinked: define(customer.protobufPackage, 'InteractionCustomerLinked', Topics.customer, customer.InteractionCustomerLinked),
   RecordingAvailable: define(qa.protobufPackage, 'RecordingAvailable', Topics.qa, qa.RecordingAvailable),
   EvaluationCompleted: define(qa.protobufPackage, 'EvaluationCompleted', Topics.qa, qa.EvaluationCompleted),
+  SurveyCompleted: define(qa.protobufPackage, 'SurveyCompleted', Topics.qa, qa.SurveyCompleted),
   PingEmitted: define(platform.protobufPackage, 'PingEmitted', Topics.platform, platform.PingEmitted),
+  AgentCommandForwarded: define(routingOwnership.protobufPackage, 'AgentCommandForwarded', Topics.routingCommands, routingOwnership.AgentCommandForwarded),
+  AgentCommandAnswered: define(routingOwnership.protobufPackage, 'AgentCommandAnswered', Topics.routingWork, routingOwnership.AgentCommandAnswered),
+  AgentWorkCommitted: define(routingOwnership.protobufPackage, 'AgentWorkCommitted', Topics.routingWork, routingOwnership.AgentWorkCommitted),
 } as const;
 
 const byType = new Map<string, EventDefinition<unknown>>(

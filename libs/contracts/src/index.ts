@@ -11,6 +11,10 @@ export * as staffingV1 from './gen/contactcenter/reporting/v1/staffing_service.g
 export * as routingAgentV1 from './gen/contactcenter/routing/v1/agent_service.generated';
 export * as routingAdminV1 from './gen/contactcenter/routing/v1/routing_admin_service.generated';
 export * as historyV1 from './gen/contactcenter/history/v1/history_service.generated';
+export * as channelAdminV1 from './gen/contactcenter/channels/v1/channel_admin_service.generated';
+export * as messagingV1 from './gen/contactcenter/channels/v1/messaging_service.generated';
+export * as telephonyAdminV1 from './gen/contactcenter/telephony/v1/telephony_admin_service.generated';
+export * as callControlV1 from './gen/contactcenter/telephony/v1/call_control_service.generated';
 export { Timestamp } from './gen/google/protobuf/timestamp.generated';
 export * from './event-catalog';
 export * from './proto-path';

@@ -13,13 +13,15 @@ const swcTransform = [
   },
 ];
 
-const libs = ['config', 'contracts', 'messaging', 'tenancy', 'auth', 'observability', 'testing', 'diagnostics', 'service-host'];
+const libs = ['config', 'contracts', 'messaging', 'tenancy', 'auth', 'observability', 'testing', 'diagnostics', 'service-host', 'sip'];
 const moduleNameMapper = {
   [`^@contactcenter/(${libs.join('|')})$`]: '<rootDir>/libs/$1/src/index.ts',
   '^@contactcenter/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
   '^@contactcenter/reporting$': '<rootDir>/services/reporting/src/index.ts',
   '^@contactcenter/interaction-history$': '<rootDir>/services/interaction-history/src/index.ts',
   '^@contactcenter/routing$': '<rootDir>/services/routing/src/index.ts',
+  '^@contactcenter/channel-ingestion$': '<rootDir>/services/channel-ingestion/src/index.ts',
+  '^@contactcenter/telephony-gateway$': '<rootDir>/services/telephony-gateway/src/index.ts',
 };
 
 const common = {

@@ -12,3 +12,5 @@ export * from './tenant-context.interceptor';
 export * from './current-principal';
 export * from './auth.module';
 export * from './dev-identity-provider';
+export * from './service-token.source';
+export * from './service-grpc.client';

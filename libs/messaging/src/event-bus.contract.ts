@@ -13,6 +13,7 @@ import {
   type EventRecord,
   type SubscribeOptions,
   type Subscription,
+  type TopicPartition,
 } from './event-bus.port';
 
 export interface EventBusContractOptions {
@@ -256,6 +257,40 @@ export function describeEventBusContract(
       }
     }, caseTimeoutMs);
 
+    it('hands consecutive events of any scopes to a batch handler that asks for mixed batches, in order', async () => {
+      const topic = topicName('contract-mixed-batch');
+      // Three keys of one partition, so their events are consecutive in it.
+      const byPartition = new Map<number, string[]>();
+      let keys: string[] = [];
+      for (let n = 0; keys.length < 3; n++) {
+        const key = `ws-m${n}`;
+        const partition = await sut.partitionOf(topic, key);
+        const together = [...(byPartition.get(partition) ?? []), key];
+        byPartition.set(partition, together);
+        if (together.length === 3) keys = together;
+      }
+      const perKey = 50;
+      const batches: ConsumedEvent[][] = [];
+      await subscribe({
+        groupId: groupName('g'),
+        topics: [topic],
+        mixedScopeBatches: true,
+        handler: async () => {
+          throw new Error('the batch handler should have taken these');
+        },
+        batchHandler: async (events) => void batches.push([...events]),
+      });
+      const records = Array.from({ length: perKey }, (_, n) => keys.map((k) => record(topic, k, n))).flat();
+
+      await sut.publish(records);
+      await eventually('all events', () => batches.flat().length >= records.length);
+
+      expect(batches.some((batch) => new Set(batch.map((e) => e.workspaceId)).size > 1)).toBe(true);
+      for (const key of keys) {
+        expect(batches.flat().filter((e) => e.key === key).map(sequenceOf)).toEqual(Array.from({ length: perKey }, (_, n) => n));
+      }
+    }, caseTimeoutMs);
+
     it('replays a failed batch one by one, so only the poison event is dead-lettered', async () => {
       const topic = topicName('contract-batch-poison');
       const handled: number[] = [];
@@ -282,6 +317,41 @@ export function describeEventBusContract(
       expect(handled).toEqual([0, 1, 2, 4, 5, 6, 7]);
       expect(dead.map((e) => e.id)).toEqual([records[3].id]);
       expect(dead[0].headers?.[EventHeaders.dlqReason]).toBe('poison in a batch');
+    }, caseTimeoutMs);
+
+    it('puts each key on the partition partitionOf names', async () => {
+      const topic = topicName('contract-partition-of');
+      const received: ConsumedEvent[] = [];
+      await subscribe({ groupId: groupName('g'), topics: [topic], handler: async (e) => void received.push(e) });
+      const records = Array.from({ length: 12 }, (_, n) => record(topic, `ws-${n}`, n));
+
+      await sut.publish(records);
+      await eventually('every event', () => received.length >= records.length);
+
+      for (const event of received) expect(event.partition).toBe(await sut.partitionOf(topic, event.key));
+      expect(new Set(received.map((e) => e.partition)).size).toBeGreaterThan(1);
+    }, caseTimeoutMs);
+
+    it('tells members their copartitioned assignment, and the survivor everything when one closes', async () => {
+      const [events, commands] = [topicName('contract-assign-events'), topicName('contract-assign-commands')];
+      const groupId = groupName('g');
+      const held: (readonly TopicPartition[])[] = [[], []];
+      const partitions = (member: number, topic: string) => held[member].filter((p) => p.topic === topic).map((p) => p.partition);
+      const member = (index: number) =>
+        subscribe({ groupId, topics: [events, commands], copartitioned: true, handler: async () => undefined, onAssignment: (p) => (held[index] = p) });
+      const first = await member(0);
+      await eventually('the first member to hold everything', () => partitions(0, events).length > 1);
+      const all = partitions(0, events);
+      await member(1);
+
+      await eventually('a split', () => partitions(0, events).length > 0 && partitions(1, events).length > 0 && partitions(0, events).length + partitions(1, events).length === all.length);
+      for (const index of [0, 1]) expect(partitions(index, commands)).toEqual(partitions(index, events));
+      expect([...partitions(0, events), ...partitions(1, events)].sort()).toEqual(all);
+
+      await first.close();
+      await eventually('the survivor to hold everything', () => partitions(1, events).length === all.length);
+      expect(held[0]).toEqual([]);
+      expect(partitions(1, commands)).toEqual(all);
     }, caseTimeoutMs);
 
     it("runs the handler in the event's tenant context and trace", async () => {

@@ -28,6 +28,19 @@ export interface ConsumedEvent extends EventRecord {
 
 export type EventHandler = (event: ConsumedEvent) => Promise<void>;
 
+/** One partition of one topic. */
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/**
+ * Told every partition the member now holds, each time its assignment changes: after it joins,
+ * after every rebalance, and with none when it closes. A partition missing from the new set
+ * was revoked. Called without waiting for it: handle it quickly or hand it off.
+ */
+export type AssignmentListener = (partitions: readonly TopicPartition[]) => void;
+
 /**
  * Handles consecutive events of one partition at once, all of one tenant scope (the adapter
  * cuts batches where the workspace or tenant changes), so a consumer can commit many events
@@ -48,12 +61,26 @@ export interface SubscribeOptions {
   readonly batchHandler?: EventBatchHandler;
   /** Most events per `batchHandler` call (default 500). */
   readonly maxBatchSize?: number;
+  /**
+   * Batches are cut by size only, not where the workspace or tenant changes: consecutive events
+   * of one partition, any scopes. The batch handler then runs outside any tenant scope and
+   * must scope its own work per event (e.g. one transaction per workspace). Default false.
+   */
+  readonly mixedScopeBatches?: boolean;
   /** Attempts per event before it goes to `<topic>.dlq` (default 5). */
   readonly maxAttempts?: number;
   /** First retry delay; doubles per attempt (default 100 ms). */
   readonly retryBackoffMs?: number;
   /** Start from the earliest offset when the group has none (default true). */
   readonly fromBeginning?: boolean;
+  /** Learns the member's partitions (assignment and revocation). */
+  readonly onAssignment?: AssignmentListener;
+  /**
+   * Gives each member the same partition numbers of every topic of the subscription, so
+   * topics keyed alike (e.g. a workspace's events and the commands for it) meet in one member.
+   * Every member of the group must ask for it.
+   */
+  readonly copartitioned?: boolean;
 }
 
 export interface Subscription {
@@ -67,6 +94,8 @@ export interface Subscription {
 export interface EventBus {
   publish(records: readonly EventRecord[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** The partition publish() puts a record with this key on, so a member can tell which keys it holds. */
+  partitionOf(topic: string, key: string): Promise<number>;
   close(): Promise<void>;
 }
 

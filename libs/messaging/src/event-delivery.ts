@@ -72,8 +72,9 @@ export function runInEventScope<T>(event: ConsumedEvent, groupId: string, fn: ()
 }
 
 /**
- * Runs a batch handler in the (shared) tenant scope of its events, in one span linked to each
- * producer's trace: a batch has many parents, which OpenTelemetry models as links.
+ * Runs a batch handler in the (shared) tenant scope of its events — none when they differ
+ * (mixed-scope batches) — in one span linked to each producer's trace: a batch has many
+ * parents, which OpenTelemetry models as links.
  */
 export function runInBatchScope<T>(events: readonly ConsumedEvent[], groupId: string, fn: () => Promise<T>): Promise<T> {
   const [first] = events;
@@ -83,7 +84,9 @@ export function runInBatchScope<T>(events: readonly ConsumedEvent[], groupId: st
     if (spanContext) links.push({ context: spanContext });
   }
   const tracer = trace.getTracer('@contactcenter/messaging');
-  return TenantContext.run(scopeOf(first), () =>
+  const shared = events.every((event) => sameScope(first, event));
+  const inScope = <R>(work: () => R): R => (shared ? TenantContext.run(scopeOf(first), work) : work());
+  return inScope(() =>
     tracer.startActiveSpan(`process ${first.topic}`, { kind: SpanKind.CONSUMER, links }, async (span) => {
       span.setAttributes({
         'messaging.operation.type': 'process',
@@ -105,12 +108,12 @@ export function runInBatchScope<T>(events: readonly ConsumedEvent[], groupId: st
   );
 }
 
-/** Cuts events into runs of one tenant scope and at most `maxSize`, keeping their order. */
-export function scopeRuns<T extends EventRecord>(events: readonly T[], maxSize: number): T[][] {
+/** Cuts events into runs of one tenant scope (any scopes when `mixed`) and at most `maxSize`, keeping their order. */
+export function scopeRuns<T extends EventRecord>(events: readonly T[], maxSize: number, mixed = false): T[][] {
   const runs: T[][] = [];
   for (const event of events) {
     const run = runs[runs.length - 1];
-    if (run && run.length < maxSize && sameScope(run[0], event)) run.push(event);
+    if (run && run.length < maxSize && (mixed || sameScope(run[0], event))) run.push(event);
     else runs.push([event]);
   }
   return runs;
@@ -154,6 +157,7 @@ export interface Handlers {
   readonly handler: EventHandler;
   readonly batchHandler?: EventBatchHandler;
   readonly maxBatchSize?: number;
+  readonly mixedScopeBatches?: boolean;
 }
 
 export type SettledOutcome = Exclude<DeliveryOutcome, { status: 'aborted' }>;
@@ -174,7 +178,7 @@ export async function deliverInOrder(
   settle: (events: readonly ConsumedEvent[], outcome: SettledOutcome) => Promise<void>,
 ): Promise<boolean> {
   const { batchHandler } = handlers;
-  const runs = batchHandler ? scopeRuns(events, Math.max(1, handlers.maxBatchSize ?? 500)) : events.map((e) => [e]);
+  const runs = batchHandler ? scopeRuns(events, Math.max(1, handlers.maxBatchSize ?? 500), handlers.mixedScopeBatches) : events.map((e) => [e]);
   for (const run of runs) {
     if (!control.isActive()) return false;
     if (batchHandler) {

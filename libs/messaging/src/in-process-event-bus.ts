@@ -1,4 +1,4 @@
-import type { ConsumedEvent, EventBus, EventRecord, SubscribeOptions, Subscription } from './event-bus.port';
+import type { ConsumedEvent, EventBus, EventRecord, SubscribeOptions, Subscription, TopicPartition } from './event-bus.port';
 import {
   consoleBusLogger,
   deadLetterRecord,
@@ -71,6 +71,8 @@ interface Member {
   readonly batchLimit: number;
   active: boolean;
   readonly inFlight: Set<Promise<unknown>>;
+  /** The partitions last reported to `onAssignment`, as a comparable string. */
+  announced: string;
 }
 
 interface Group {
@@ -135,6 +137,7 @@ export class InProcessEventBus implements EventBus {
       batchLimit: Math.max(1, options.maxBatchSize ?? 500),
       active: true,
       inFlight: new Set(),
+      announced: '',
     };
     for (const topic of options.topics) {
       this.log(topic).forEach((partition, index) => {
@@ -147,7 +150,12 @@ export class InProcessEventBus implements EventBus {
     }
     group.members = [...group.members, member];
     group.changed.notify();
+    this.announce(group);
     return { close: () => this.leave(group, member) };
+  }
+
+  async partitionOf(_topic: string, key: string): Promise<number> {
+    return hashKey(key) % this.partitions;
   }
 
   async close(): Promise<void> {
@@ -192,7 +200,36 @@ export class InProcessEventBus implements EventBus {
     member.active = false;
     group.members = group.members.filter((m) => m !== member);
     group.changed.notify();
+    this.report(member, []);
+    this.announce(group);
     await Promise.allSettled([...member.inFlight]);
+  }
+
+  /**
+   * Tells every member whose partitions changed. Ownership is `partition % members` per topic,
+   * so members of the same topics always hold the same partition numbers of each (copartitioned).
+   */
+  private announce(group: Group): void {
+    for (const member of group.members) {
+      const held: TopicPartition[] = [];
+      for (const topic of member.topics) {
+        for (let partition = 0; partition < this.partitions; partition++) {
+          if (this.owner(group, topic, partition) === member) held.push({ topic, partition });
+        }
+      }
+      this.report(member, held);
+    }
+  }
+
+  private report(member: Member, partitions: readonly TopicPartition[]): void {
+    const announced = partitions.map((p) => partitionKey(p.topic, p.partition)).join(',');
+    if (announced === member.announced || !member.options.onAssignment) return;
+    member.announced = announced;
+    try {
+      member.options.onAssignment(partitions);
+    } catch (error) {
+      this.logger.error('assignment listener failed', { groupId: member.options.groupId, error });
+    }
   }
 
   /** Partitions go round-robin to the members subscribed to the topic, in joining order. */

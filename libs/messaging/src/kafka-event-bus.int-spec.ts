@@ -37,4 +37,32 @@ describe(KafkaEventBus.name, () => {
       await sut.close();
     }
   }, 60_000);
+
+  it('carries a catalog topic on the broker topic topicNames gives it, and names it by the catalog', async () => {
+    const catalogTopic = uniqueTopic('kafka-catalog');
+    const brokerTopic = uniqueTopic('kafka-renamed');
+    const sut = new KafkaEventBus({ brokers: stackEndpoints().kafkaBrokers, heartbeatIntervalMs: 500, logger: quiet, topicNames: { [catalogTopic]: brokerTopic } });
+    const plain = newBus();
+    const viaCatalog: ConsumedEvent[] = [];
+    const onBroker: ConsumedEvent[] = [];
+    const assigned: string[] = [];
+    const subscriptions = [
+      await sut.subscribe({ groupId: uniqueGroup('g'), topics: [catalogTopic], onAssignment: (p) => assigned.push(...p.map((x) => x.topic)), handler: async (e) => void viaCatalog.push(e) }),
+      await plain.subscribe({ groupId: uniqueGroup('g'), topics: [brokerTopic], handler: async (e) => void onBroker.push(e) }),
+    ];
+    const record: EventRecord = { id: randomUUID(), type: 'test.Renamed', topic: catalogTopic, key: 'ws-renamed', time: new Date(), workspaceId: 'ws-renamed', tenantId: 't', payload: new Uint8Array([1]) };
+    try {
+      await sut.publish([record]);
+      const until = Date.now() + 30_000;
+      while ((viaCatalog.length === 0 || onBroker.length === 0) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(viaCatalog.map((e) => [e.id, e.topic])).toEqual([[record.id, catalogTopic]]);
+      expect(onBroker.map((e) => [e.id, e.topic])).toEqual([[record.id, brokerTopic]]);
+      expect(new Set(assigned)).toEqual(new Set([catalogTopic]));
+      expect(await sut.partitionOf(catalogTopic, 'ws-renamed')).toBe(await plain.partitionOf(brokerTopic, 'ws-renamed'));
+    } finally {
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await Promise.all([sut.close(), plain.close()]);
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import {
+  AssignerProtocol,
   Kafka,
   logLevel as KafkaLogLevel,
   Partitioners,
@@ -9,6 +10,7 @@ import {
   type KafkaMessage,
   type LogEntry,
   type Message,
+  type PartitionAssigner,
   type Producer,
 } from 'kafkajs';
 import {
@@ -19,6 +21,7 @@ import {
   type EventRecord,
   type SubscribeOptions,
   type Subscription,
+  type TopicPartition,
 } from './event-bus.port';
 import {
   consoleBusLogger,
@@ -56,6 +59,38 @@ export interface KafkaEventBusOptions {
   readonly logger?: BusLogger;
   /** kafkajs' own log level, forwarded to `logger` (default ERROR). */
   readonly kafkaLogLevel?: KafkaLogLevel;
+  /**
+   * Catalog topic → the broker topic that carries it (dead-letter topics follow). Lets a
+   * benchmark or test run services on topics of their own instead of the shared ones; events,
+   * assignments and partitionOf keep speaking of the catalog names.
+   */
+  readonly topicNames?: Readonly<Record<string, string>>;
+}
+
+/** Catalog ↔ broker topic names of one bus; the identity without `topicNames`. */
+class TopicNames {
+  private readonly toBroker = new Map<string, string>();
+  private readonly toCatalog = new Map<string, string>();
+
+  constructor(names: Readonly<Record<string, string>> = {}) {
+    for (const [catalog, broker] of Object.entries(names)) {
+      this.add(catalog, broker);
+      this.add(deadLetterTopic(catalog), deadLetterTopic(broker));
+    }
+  }
+
+  broker(topic: string): string {
+    return this.toBroker.get(topic) ?? topic;
+  }
+
+  catalog(topic: string): string {
+    return this.toCatalog.get(topic) ?? topic;
+  }
+
+  private add(catalog: string, broker: string): void {
+    this.toBroker.set(catalog, broker);
+    this.toCatalog.set(broker, catalog);
+  }
 }
 
 /**
@@ -73,12 +108,16 @@ export class KafkaEventBus implements EventBus {
   private producerReady?: Promise<void>;
   private adminReady?: Promise<void>;
   private readonly topicsReady = new Map<string, Promise<void>>();
+  private readonly partitionCounts = new Map<string, Promise<number>>();
+  private readonly keyPartitioner = Partitioners.DefaultPartitioner();
   private readonly subscriptions = new Set<KafkaSubscription>();
+  private readonly topicNames: TopicNames;
   private closed = false;
 
   constructor(private readonly options: KafkaEventBusOptions) {
     this.logger = options.logger ?? consoleBusLogger;
     this.partitions = options.partitions ?? 3;
+    this.topicNames = new TopicNames(options.topicNames);
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'contactcenter',
       brokers: [...options.brokers],
@@ -97,11 +136,12 @@ export class KafkaEventBus implements EventBus {
   async publish(records: readonly EventRecord[]): Promise<void> {
     if (this.closed) throw new Error('KafkaEventBus is closed');
     if (records.length === 0) return;
-    await Promise.all([this.ensureTopics([...new Set(records.map((r) => r.topic))]), this.connectProducer()]);
+    await Promise.all([this.ensureTopics([...new Set(records.map((r) => this.topicNames.broker(r.topic)))]), this.connectProducer()]);
     // Sequential sends: with one request in flight, the order of the records is kept.
     for (const chunk of chunksBySize(records, this.options.maxPublishBytes ?? 512 * 1024)) {
       const byTopic = new Map<string, Message[]>();
-      for (const { topic, message } of chunk) {
+      for (const { topic: catalogTopic, message } of chunk) {
+        const topic = this.topicNames.broker(catalogTopic);
         const messages = byTopic.get(topic) ?? [];
         messages.push(message);
         byTopic.set(topic, messages);
@@ -115,10 +155,8 @@ export class KafkaEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new Error('KafkaEventBus is closed');
-    await Promise.all([
-      this.ensureTopics([...options.topics, ...options.topics.map(deadLetterTopic)]),
-      this.connectProducer(),
-    ]);
+    const topics = options.topics.map((topic) => this.topicNames.broker(topic));
+    await Promise.all([this.ensureTopics([...topics, ...topics.map(deadLetterTopic)]), this.connectProducer()]);
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -126,8 +164,10 @@ export class KafkaEventBus implements EventBus {
       rebalanceTimeout: this.options.rebalanceTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
+      ...(options.copartitioned && { partitionAssigners: [copartitionedAssigner] }),
     });
-    const subscription = new KafkaSubscription(consumer, options, {
+    const subscription = new KafkaSubscription(consumer, options, topics, {
+      topicNames: this.topicNames,
       policy: retryPolicyFor(options),
       commitIntervalMs: this.options.commitIntervalMs ?? 1_000,
       concurrency: this.options.partitionsConsumedConcurrently ?? 3,
@@ -144,6 +184,21 @@ export class KafkaEventBus implements EventBus {
       throw error;
     }
     return subscription;
+  }
+
+  /** The producer's own partitioner (murmur2 of the key, as the Java client) over the topic's partition count. */
+  async partitionOf(catalogTopic: string, key: string): Promise<number> {
+    const topic = this.topicNames.broker(catalogTopic);
+    let count = this.partitionCounts.get(topic);
+    if (!count) {
+      count = this.ensureTopics([topic])
+        .then(() => this.admin.fetchTopicMetadata({ topics: [topic] }))
+        .then(({ topics }) => topics[0].partitions.length);
+      this.partitionCounts.set(topic, count);
+      count.catch(() => this.partitionCounts.delete(topic));
+    }
+    const partitionMetadata = Array.from({ length: await count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+    return this.keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
   }
 
   async close(): Promise<void> {
@@ -216,6 +271,7 @@ interface SubscriptionSettings {
   readonly logger: BusLogger;
   readonly deadLetter: (record: EventRecord) => Promise<void>;
   readonly onClosed: () => void;
+  readonly topicNames: TopicNames;
 }
 
 class KafkaSubscription implements Subscription {
@@ -225,10 +281,13 @@ class KafkaSubscription implements Subscription {
   private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
   private lastCommit = 0;
   private flushTimer?: NodeJS.Timeout;
+  private announced = '';
 
   constructor(
     private readonly consumer: Consumer,
     private readonly options: SubscribeOptions,
+    /** options.topics as named on the broker. */
+    private readonly brokerTopics: readonly string[],
     private readonly settings: SubscriptionSettings,
   ) {}
 
@@ -244,6 +303,9 @@ class KafkaSubscription implements Subscription {
         resolve();
       }, settings.joinTimeoutMs);
     });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.report(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic: settings.topicNames.catalog(topic), partition })))),
+    );
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!this.closing) {
         settings.logger.error('consumer crashed', { groupId: options.groupId, error: payload.error, restart: payload.restart });
@@ -251,7 +313,7 @@ class KafkaSubscription implements Subscription {
     });
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await consumer.subscribe({ topics: [...this.brokerTopics], fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -273,20 +335,34 @@ class KafkaSubscription implements Subscription {
       .catch((error: unknown) => this.settings.logger.warn('consumer disconnect failed', { error }))
       .finally(() => {
         clearTimeout(this.flushTimer);
+        this.report([]);
         this.settings.onClosed();
       });
     return this.closed;
   }
 
+  private report(partitions: readonly TopicPartition[]): void {
+    const sorted = [...partitions].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    const announced = sorted.map((p) => `${p.topic}#${p.partition}`).join(',');
+    if (announced === this.announced || !this.options.onAssignment) return;
+    this.announced = announced;
+    try {
+      this.options.onAssignment(sorted);
+    } catch (error) {
+      this.settings.logger.error('assignment listener failed', { groupId: this.options.groupId, error });
+    }
+  }
+
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const { options, settings } = this;
+    const catalogTopic = settings.topicNames.catalog(topic);
     const isActive = () => !this.closing && isRunning() && !isStale();
     let complete = false;
     let failure: unknown;
     try {
       complete = await deliverInOrder(
-        batch.messages.map((message) => fromKafkaMessage(topic, partition, message)),
+        batch.messages.map((message) => fromKafkaMessage(catalogTopic, partition, message)),
         options.groupId,
         options,
         settings.policy,
@@ -304,8 +380,8 @@ class KafkaSubscription implements Subscription {
           }
           resolveOffset(last.offset);
           this.pending.set(`${topic}#${partition}`, { topic, partition, offset: (BigInt(last.offset) + 1n).toString() });
-          if (Date.now() - this.lastCommit >= settings.commitIntervalMs) await this.flush();
-          else this.scheduleFlush();
+          // Committed in the background: the partition's next events do not wait for the broker.
+          this.scheduleFlush();
           await heartbeat();
         },
       );
@@ -358,6 +434,31 @@ class KafkaSubscription implements Subscription {
     this.flushTimer.unref();
   }
 }
+
+/**
+ * Member i (of n, sorted by id) gets partition p of every topic when p % n = i, so topics with
+ * the same partition count and the same keys have each key's records consumed by one member.
+ */
+const copartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
+  name: 'CopartitionedAssigner',
+  version: 0,
+  async assign({ members, topics }) {
+    const sorted = members.map(({ memberId }) => memberId).sort();
+    return sorted.map((memberId, index) => {
+      const assignment: Record<string, number[]> = {};
+      for (const topic of topics) {
+        assignment[topic] = cluster
+          .findTopicPartitionMetadata(topic)
+          .map(({ partitionId }) => partitionId)
+          .filter((partition) => partition % sorted.length === index);
+      }
+      return { memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment, userData: Buffer.alloc(0) }) };
+    });
+  },
+  protocol({ topics }) {
+    return { name: 'CopartitionedAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+  },
+});
 
 /** Record overhead on the wire besides key, value and headers (lengths, offsets, attributes). */
 const recordOverheadBytes = 32;

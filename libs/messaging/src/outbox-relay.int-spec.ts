@@ -8,7 +8,7 @@ import { Events, Topics } from '@contactcenter/contracts';
 import { createTestDatabase, type TestDatabase } from '@contactcenter/testing';
 import { withTenantTransaction, type TenantScope } from '@contactcenter/tenancy';
 import type { ConsumedEvent, EventRecord } from './event-bus.port';
-import { handleWithInbox } from './inbox';
+import { handleWithInbox, Inbox } from './inbox';
 import { createInboxMigration } from './inbox.migration';
 import { createOutboxMigration } from './outbox.migration';
 import { OutboxRelay } from './outbox-relay';
@@ -230,6 +230,28 @@ describe(OutboxRelay.name, () => {
       const marks = await query<{ consumer_group: string }>(db.url('admin'), 'SELECT consumer_group FROM inbox ORDER BY 1');
       expect(Number(rows[0].n)).toBe(2);
       expect(marks.map((m) => m.consumer_group)).toEqual(['g1', 'g2']);
+    });
+
+    it('marks events and evaluates a side expression in one statement, and folds prepared outbox rows into another', async () => {
+      const [scope] = scenarioTenants(1);
+      const [a, b] = [event(scope), event(scope)];
+
+      const first = await withTenantTransaction(app, (m) => Inbox.markWith<ConsumedEvent, number>(m, 'g3', [a, a], { expression: 'SELECT $4::int + 1', params: [41] }), scope);
+      const second = await withTenantTransaction(app, (m) => Inbox.markWith<ConsumedEvent, number>(m, 'g3', [a, b], { expression: 'SELECT 0', params: [] }), scope);
+      const ids = await withTenantTransaction(
+        app,
+        async (m) => {
+          const rows = await writer.prepare(m, [numberedEvent(topic, scope, 1), numberedEvent(topic, scope, 2)]);
+          await m.query(`WITH "written" AS (${rows.insert(2)}) SELECT $1::int AS "n"`, [7, ...rows.params]);
+          return rows.ids;
+        },
+        scope,
+      );
+
+      expect([first.fresh.map((e) => e.id), first.value]).toEqual([[a.id], 42]);
+      expect(second.fresh.map((e) => e.id)).toEqual([b.id]);
+      const written = await query<{ id: string }>(db.url('admin'), 'SELECT id FROM outbox ORDER BY seq');
+      expect(written.map((row) => row.id)).toEqual(ids);
     });
   });
 });

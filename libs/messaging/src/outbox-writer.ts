@@ -56,12 +56,30 @@ function encode(event: AnyCatalogOutboxEvent): [string, string, Uint8Array] {
   return [definition.type, definition.topic, definition.codec.encode(event.payload).finish()];
 }
 
-const insertRows = `
+const COLUMN_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'text', 'bytea', 'jsonb', 'text', 'timestamptz'];
+
+/** The insert of prepared rows, its ten array parameters numbered from `$first`. */
+function insertRows(first: number): string {
+  const arrays = COLUMN_TYPES.map((type, i) => `$${first + i}::${type}[]`).join(', ');
+  return `
   INSERT INTO "outbox" ("id", "tenant_id", "workspace_id", "topic", "key", "type", "payload", "headers", "traceparent", "occurred_at")
   SELECT u.id, u.tenant_id, u.workspace_id, u.topic, u.key, u.type, u.payload, u.headers, u.traceparent, u.occurred_at
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::jsonb[], $9::text[], $10::timestamptz[])
+  FROM unnest(${arrays})
     WITH ORDINALITY AS u(id, tenant_id, workspace_id, topic, key, type, payload, headers, traceparent, occurred_at, n)
   ORDER BY u.n`;
+}
+
+/**
+ * Outbox rows ready to insert, for a caller that folds the insert into a statement of its own
+ * (e.g. a data-modifying CTE next to its state change) to save a round trip.
+ */
+export interface PreparedOutboxRows {
+  readonly ids: readonly string[];
+  /** Ten arrays, one per column; pass them as the statement's parameters from `$first` on. */
+  readonly params: readonly unknown[][];
+  /** The INSERT statement (usable as a CTE body) with its parameters numbered from `$first`. */
+  insert(first: number): string;
+}
 
 /**
  * Writes events into the outbox inside the caller's transaction, so they exist exactly when
@@ -71,6 +89,17 @@ const insertRows = `
 export class OutboxWriter {
   async append(manager: EntityManager, events: readonly OutboxEvent[]): Promise<string[]> {
     if (events.length === 0) return [];
+    const rows = await this.prepare(manager, events);
+    await manager.query(rows.insert(1), [...rows.params]);
+    return [...rows.ids];
+  }
+
+  /**
+   * The rows `append` would insert, without inserting them: the caller runs `insert(first)` with
+   * `params` inside the same transaction. The rows are sealed by tenant like any other, so the
+   * statement must run under the events' tenant.
+   */
+  async prepare(manager: EntityManager, events: readonly OutboxEvent[]): Promise<PreparedOutboxRows> {
     const traceparent = currentTraceparent() ?? null;
     const columns: unknown[][] = Array.from({ length: 10 }, () => []);
     const ids: string[] = [];
@@ -97,7 +126,6 @@ export class OutboxWriter {
       row.forEach((value, column) => columns[column].push(value));
       ids.push(id);
     }
-    await manager.query(insertRows, columns);
-    return ids;
+    return { ids, params: columns, insert: insertRows };
   }
 }

@@ -5,3 +5,4 @@ export * from './test-database';
 export * from './unique-names';
 export * from './free-port';
 export * from './keycloak-users';
+export * from './mail-users';

@@ -48,23 +48,46 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<{
   return { status: response.status, data: (text ? JSON.parse(text) : undefined) as T, location: response.headers.get('location') ?? undefined };
 }
 
-/** The Keycloak organization for a workspace, created (alias = workspace id) when missing. */
-async function ensureOrganization(workspaceId: string): Promise<string> {
+const organizations = new Map<string, Promise<string>>();
+
+/**
+ * The Keycloak organization for a workspace, created (alias = workspace id) when missing.
+ * Memoised so parallel users of one workspace create it once; a concurrent creation from
+ * another Jest worker makes Keycloak answer 500 (unique constraint), so a failed create is
+ * settled by looking again.
+ */
+function ensureOrganization(workspaceId: string): Promise<string> {
+  let pending = organizations.get(workspaceId);
+  if (!pending) {
+    pending = findOrCreateOrganization(workspaceId);
+    pending.catch(() => organizations.delete(workspaceId));
+    organizations.set(workspaceId, pending);
+  }
+  return pending;
+}
+
+async function findOrCreateOrganization(workspaceId: string): Promise<string> {
   const find = async () =>
     (await admin<{ id: string; alias: string }[]>('GET', `/organizations?search=${encodeURIComponent(workspaceId)}&exact=true`)).data.find(
       (org) => org.alias === workspaceId,
     )?.id;
-  const existing = await find();
-  if (existing) return existing;
-  await admin('POST', '/organizations', {
-    name: workspaceId,
-    alias: workspaceId,
-    enabled: true,
-    domains: [{ name: `${workspaceId}.test` }],
-  });
-  const created = await find();
-  if (!created) throw new Error(`organization ${workspaceId} was not created`);
-  return created;
+  let failure: unknown;
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const existing = await find();
+    if (existing) return existing;
+    try {
+      await admin('POST', '/organizations', {
+        name: workspaceId,
+        alias: workspaceId,
+        enabled: true,
+        domains: [{ name: `${workspaceId}.test` }],
+      });
+    } catch (error) {
+      failure = error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+  throw failure ?? new Error(`organization ${workspaceId} was not created`);
 }
 
 /**
@@ -111,4 +134,45 @@ export async function newUser(options: NewUserOptions = {}): Promise<TestUser> {
   }
 
   return { id, username, password, workspaceId, tenants, token: () => passwordToken(username, { password }) };
+}
+
+export interface TestServiceClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The service account's user id (the token's subject). */
+  readonly userId: string;
+}
+
+/**
+ * A confidential Keycloak client of the realm with a service account (client-credentials
+ * grant) holding the given realm roles, its tokens for the platform's audience, like cc-service.
+ */
+export async function newServiceClient(roles: readonly Role[] = ['service']): Promise<TestServiceClient> {
+  const clientId = `svc-${randomBytes(6).toString('hex')}`;
+  const clientSecret = randomBytes(18).toString('base64url');
+  const created = await admin('POST', '/clients', {
+    clientId,
+    enabled: true,
+    protocol: 'openid-connect',
+    publicClient: false,
+    clientAuthenticatorType: 'client-secret',
+    secret: clientSecret,
+    standardFlowEnabled: false,
+    directAccessGrantsEnabled: false,
+    serviceAccountsEnabled: true,
+    protocolMappers: [
+      {
+        name: 'audience',
+        protocol: 'openid-connect',
+        protocolMapper: 'oidc-audience-mapper',
+        config: { 'included.custom.audience': DEMO.audience, 'access.token.claim': 'true', 'id.token.claim': 'false' },
+      },
+    ],
+  });
+  const id = created.location?.split('/').pop();
+  if (!id) throw new Error(`Keycloak did not return the id of client ${clientId}`);
+  const account = (await admin<{ id: string }>('GET', `/clients/${id}/service-account-user`)).data;
+  const realmRoles = await Promise.all(roles.map(async (role) => (await admin<object>('GET', `/roles/${role}`)).data));
+  await admin('POST', `/users/${account.id}/role-mappings/realm`, realmRoles);
+  return { clientId, clientSecret, userId: account.id };
 }

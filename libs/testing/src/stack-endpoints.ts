@@ -1,12 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
+/** The GreenMail test mail server: SMTP and IMAP without TLS, and its REST API (users, readiness). */
+export interface MailEndpoints {
+  readonly host: string;
+  readonly smtpPort: number;
+  readonly imapPort: number;
+  readonly apiUrl: string;
+}
+
 /** Where the local stack (deploy/local/stack.js) listens; written by `stack.js up`. */
 export interface StackEndpoints {
   readonly kafkaBrokers: string[];
   readonly keycloakUrl: string;
   readonly issuer: string;
   readonly pgAdminUrl: string;
+  /** Absent in an endpoints file written before the stack started a mail server. */
+  readonly mail?: MailEndpoints;
 }
 
 /** Environment variables through which the integration global setup hands endpoints to workers. */
@@ -15,6 +25,7 @@ export const STACK_ENV = {
   keycloakUrl: 'CC_TEST_KEYCLOAK_URL',
   issuer: 'CC_TEST_ISSUER',
   pgAdminUrl: 'CC_TEST_PG_URL',
+  mail: 'CC_TEST_MAIL',
 } as const;
 
 // Walk up rather than count `..`: the file is loaded from source by Jest and by swc-node.
@@ -50,7 +61,9 @@ export function stackEndpoints(): StackEndpoints {
   const issuer = env[STACK_ENV.issuer];
   const pgAdminUrl = env[STACK_ENV.pgAdminUrl];
   if (brokers && keycloakUrl && issuer && pgAdminUrl) {
-    return { kafkaBrokers: brokers.split(','), keycloakUrl, issuer, pgAdminUrl };
+    const mail = env[STACK_ENV.mail];
+    const base = { kafkaBrokers: brokers.split(','), keycloakUrl, issuer, pgAdminUrl };
+    return mail ? { ...base, mail: JSON.parse(mail) as MailEndpoints } : base;
   }
   return readStackEndpointsFile();
 }
@@ -60,4 +73,12 @@ export function exportStackEndpoints(endpoints: StackEndpoints): void {
   process.env[STACK_ENV.keycloakUrl] = endpoints.keycloakUrl;
   process.env[STACK_ENV.issuer] = endpoints.issuer;
   process.env[STACK_ENV.pgAdminUrl] = endpoints.pgAdminUrl;
+  if (endpoints.mail) process.env[STACK_ENV.mail] = JSON.stringify(endpoints.mail);
+}
+
+/** The mail server's endpoints; fails clearly when the running stack predates it. */
+export function mailEndpoints(): MailEndpoints {
+  const { mail } = stackEndpoints();
+  if (!mail) throw new Error('the local stack runs no mail server: run `npm run stack:up` to start GreenMail');
+  return mail;
 }

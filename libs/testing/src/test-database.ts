@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { ensureServiceRoles, provisionServiceDatabase, SERVICE_DB_ROLES, serviceDbUrl } from '@contactcenter/tenancy';
 import { stackEndpoints } from './stack-endpoints';
 
@@ -60,4 +61,19 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
       }
     },
   };
+}
+
+/**
+ * What a service does at start, for a test database: its migrations run as the owner, then it
+ * connects as the service role (so row-level security applies to everything the test does).
+ */
+export async function migrateAndConnect(db: TestDatabase, migrations: readonly (new () => MigrationInterface)[]): Promise<DataSource> {
+  const owner = new DataSource({ type: 'postgres', url: db.url('owner'), migrations: [...migrations] });
+  await owner.initialize();
+  try {
+    await owner.runMigrations();
+  } finally {
+    await owner.destroy();
+  }
+  return new DataSource({ type: 'postgres', url: db.url('app') }).initialize();
 }

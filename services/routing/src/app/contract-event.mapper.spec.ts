@@ -41,4 +41,22 @@ describe(contractEventsOf.name, () => {
     expect(wrapped.definition).toBe(Events.InteractionWrappedUp);
     expect(wrapped.payload).toMatchObject({ disposition: 'sold', notes: 'upsold', handleTimeMs: 4_000 });
   });
+
+  it('reports a failed delivery as a transfer from the agent back to the same queue', () => {
+    const events: RoutingEvent[] = [{ type: 'deliveryFailed', at: 7_000, tenantId: 'northwind', interactionId: 'i-3', queueId: 'sales', agentId: 'a-1', reason: 'busy:486' }];
+
+    const [transferred] = contractEventsOf(events, context) as { definition: unknown; tenantId: string; payload: any }[];
+
+    expect(transferred.definition).toBe(Events.InteractionTransferred);
+    expect(transferred.tenantId).toBe('northwind');
+    expect(transferred.payload).toEqual({
+      interactionId: 'i-3',
+      tenantId: 'northwind',
+      fromQueueId: 'sales',
+      fromAgentId: 'a-1',
+      toQueueId: 'sales',
+      toAgentId: '',
+      transferredAt: { seconds: 7, nanos: 0 },
+    });
+  });
 });

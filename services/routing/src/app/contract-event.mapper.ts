@@ -61,6 +61,10 @@ export function contractEventsOf(events: readonly RoutingEvent[], context: Contr
       case 'transferred':
         out.push({ ...meta, tenantId: event.tenantId, definition: Events.InteractionTransferred, payload: { interactionId: event.interactionId, tenantId: event.tenantId, fromQueueId: event.queueId, fromAgentId: event.fromAgentId, toQueueId: event.toQueueId, toAgentId: event.toAgentId ?? '', transferredAt: at } });
         break;
+      case 'deliveryFailed':
+        // Reporting and history know a transfer: it ends this agent's handling and the contact waits in the queue again.
+        out.push({ ...meta, tenantId: event.tenantId, definition: Events.InteractionTransferred, payload: { interactionId: event.interactionId, tenantId: event.tenantId, fromQueueId: event.queueId, fromAgentId: event.agentId, toQueueId: event.queueId, toAgentId: '', transferredAt: at } });
+        break;
       case 'completed':
         out.push({ ...meta, tenantId: event.tenantId, definition: Events.InteractionCompleted, payload: { interactionId: event.interactionId, tenantId: event.tenantId, agentId: event.agentId, completedAt: at } });
         break;

@@ -1,6 +1,7 @@
 import type {
   CancelCommand,
   CompleteCommand,
+  DeliveryFailedCommand,
   EnqueueCommand,
   LoginCommand,
   OfferCommand,
@@ -29,6 +30,7 @@ export type RoutingCommand =
   | ({ readonly kind: 'submitWrapUp' } & SubmitWrapUpCommand)
   | ({ readonly kind: 'transfer' } & TransferCommand)
   | ({ readonly kind: 'cancel' } & CancelCommand)
+  | ({ readonly kind: 'deliveryFailed' } & DeliveryFailedCommand)
   | { readonly kind: 'tick'; readonly now: number };
 
 export function applyCommand(engine: RoutingEngine, command: RoutingCommand): RoutingEvent[] {
@@ -55,6 +57,8 @@ export function applyCommand(engine: RoutingEngine, command: RoutingCommand): Ro
       return engine.transfer(command);
     case 'cancel':
       return engine.cancel(command);
+    case 'deliveryFailed':
+      return engine.deliveryFailed(command);
     case 'tick':
       return engine.tick(command.now);
   }

@@ -56,6 +56,12 @@ export interface TransferCommand extends CompleteCommand {
   readonly to: { readonly queueId: string } | { readonly agentId: string; readonly windowMs?: number };
 }
 
+/** The channel could not reach the assigned agent (no answer, busy): the contact goes back to its place. */
+export interface DeliveryFailedCommand extends CompleteCommand {
+  /** E.g. "no-answer" or "busy:486"; carried in the event. */
+  readonly reason: string;
+}
+
 export interface CancelCommand extends Timed {
   readonly tenantId: string;
   readonly interactionId: string;

@@ -213,6 +213,22 @@ describe(RoutingEngine.name, () => {
     });
   });
 
+  describe('a new item at the instant a timer fires', () => {
+    it('lets an item whose offer timed out go first: the timer fires before the arrival is matched', () => {
+      const voiceAgent = (agentId: string) => anAgent({ agentId, capacity: { voice: 1 } });
+      const sut = engineWith([aQueue({ queueId: 'sales', offerTimeoutMs: 15_000 })], [voiceAgent('ana'), voiceAgent('ben')]);
+      const call = (interactionId: string, now: number) =>
+        sut.enqueue({ tenantId: 'northwind', interactionId, channel: 'voice', queueId: 'sales', now });
+      expect(offered(call('first', T0)).map((offer) => offer.agentId)).toEqual(['ana']);
+
+      const events = call('second', T0 + 15_000);
+
+      expect(ofType(events, 'offerTimedOut').map((event) => event.interactionId)).toEqual(['first']);
+      expect(offered(events).map(({ interactionId, agentId }) => [interactionId, agentId])).toEqual([['first', 'ben']]);
+      expect(sut.waitingStatus('second', T0 + 15_000)?.position).toBe(1);
+    });
+  });
+
   describe('preferred agent', () => {
     const agents = [chatAgent('ana'), chatAgent('ben')];
     const preferBen = (sut: RoutingEngine, now = T0 + 1_000) =>

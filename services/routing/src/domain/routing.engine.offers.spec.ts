@@ -149,6 +149,85 @@ describe(RoutingEngine.name, () => {
     });
   });
 
+  describe('delivery failure', () => {
+    const assign = (interactionId: string, agentId: string, now: number) => {
+      const offer = offerOf(call(interactionId, now));
+      expect(offer.agentId).toBe(agentId);
+      sut.accept({ tenantId, offerId: offer.offerId, agentId, now });
+    };
+    const failed = (interactionId: string, agentId: string, now: number) =>
+      sut.deliveryFailed({ tenantId, interactionId, agentId, reason: 'busy:486', now });
+
+    beforeEach(() => {
+      sut = engineWith([aQueue({ queueId: 'sales' })], [voiceAgent('ana'), voiceAgent('ben')]);
+      sut.setState({ agentId: 'ben', state: 'away', reasonCode: 'break', now: T0 });
+    });
+
+    it('puts the item back in its place, frees the agent and sends it away as "missed"', () => {
+      assign('c1', 'ana', T0 + 1_000);
+      call('c2', T0 + 2_000);
+
+      const events = failed('c1', 'ana', T0 + 5_000);
+
+      expect(events).toEqual([
+        { type: 'deliveryFailed', at: T0 + 5_000, tenantId, interactionId: 'c1', queueId: 'sales', agentId: 'ana', reason: 'busy:486' },
+        { type: 'agentStateChanged', at: T0 + 5_000, agentId: 'ana', previousState: 'on-contact', state: 'away', reasonCode: 'missed' },
+      ]);
+      // c1 keeps its enqueue time, so it is still ahead of c2.
+      expect(sut.waitingStatus('c1', T0 + 5_000)).toEqual(expect.objectContaining({ position: 1, waitedMs: 4_000 }));
+      expect(sut.waitingStatus('c2', T0 + 5_000)).toEqual(expect.objectContaining({ position: 2 }));
+      expect(offerOf(sut.setState({ agentId: 'ben', state: 'available', now: T0 + 6_000 }))).toEqual(
+        expect.objectContaining({ interactionId: 'c1', agentId: 'ben' }),
+      );
+    });
+
+    it('never offers the item to that agent again', () => {
+      assign('c1', 'ana', T0 + 1_000);
+      failed('c1', 'ana', T0 + 2_000);
+
+      expect(offered(sut.setState({ agentId: 'ana', state: 'available', now: T0 + 3_000 }))).toEqual([]);
+      expect(sut.snapshot().items[0]).toEqual(expect.objectContaining({ state: 'waiting', excluded: ['ana'] }));
+      const offer = offerOf(sut.setState({ agentId: 'ben', state: 'available', now: T0 + 4_000 }));
+      const accepted = sut.accept({ tenantId, offerId: offer.offerId, agentId: 'ben', now: T0 + 5_000 });
+      expect(ofType(accepted, 'assigned')[0].queueTimeMs).toBe(4_000);
+    });
+
+    it('keeps the agent available when missed offers do not send agents away', () => {
+      sut = new RoutingEngine({ workspaceId: WORKSPACE, missedOfferReasonCode: null });
+      sut.upsertQueue({ config: aQueue({ queueId: 'sales' }), now: T0 });
+      sut.upsertAgent({ config: voiceAgent('ana'), now: T0 });
+      sut.login({ agentId: 'ana', now: T0 });
+      assign('c1', 'ana', T0);
+      call('c2', T0 + 1_000);
+
+      const events = failed('c1', 'ana', T0 + 2_000);
+
+      expect(events.map((event) => event.type)).toEqual(['deliveryFailed', 'agentStateChanged', 'offered']);
+      expect(offerOf(events)).toEqual(expect.objectContaining({ interactionId: 'c2', agentId: 'ana' }));
+    });
+
+    it('refuses an unknown interaction, another agent, an offered item and a duplicate, leaving the state unchanged', () => {
+      assign('c1', 'ana', T0);
+      sut.setState({ agentId: 'ben', state: 'available', now: T0 });
+      const pending = offerOf(call('c2', T0 + 1_000));
+      expect(pending.agentId).toBe('ben');
+      const before = sut.snapshot();
+
+      expect(routingErrorOf(() => failed('nope', 'ana', T0 + 2_000)).code).toBe('INTERACTION_NOT_FOUND');
+      expect(routingErrorOf(() => failed('c1', 'ben', T0 + 2_000)).code).toBe('NOT_ASSIGNED_TO_AGENT');
+      expect(routingErrorOf(() => failed('c2', 'ben', T0 + 2_000)).code).toBe('NOT_ASSIGNED_TO_AGENT');
+      expect(routingErrorOf(() => sut.deliveryFailed({ tenantId: 'other', interactionId: 'c1', agentId: 'ana', reason: 'busy', now: T0 + 2_000 })).code).toBe(
+        'TENANT_MISMATCH',
+      );
+      expect(sut.snapshot()).toEqual(before);
+
+      failed('c1', 'ana', T0 + 3_000);
+      const after = sut.snapshot();
+      expect(routingErrorOf(() => failed('c1', 'ana', T0 + 4_000)).code).toBe('NOT_ASSIGNED_TO_AGENT');
+      expect(sut.snapshot()).toEqual(after);
+    });
+  });
+
   describe('completion and wrap-up', () => {
     const start = (wrapUp: WrapUpMode) => {
       sut = engineWith([aQueue({ queueId: 'sales', wrapUp })], [voiceAgent('ana')]);

@@ -129,7 +129,7 @@ type Op =
     }
   | { kind: 'login' | 'logout' | 'available' | 'away'; agent: number }
   | { kind: 'accept' | 'reject'; pick: number; wrongAgent: boolean }
-  | { kind: 'complete' | 'cancel'; pick: number }
+  | { kind: 'complete' | 'cancel' | 'deliveryFailed'; pick: number }
   | { kind: 'wrapUp'; pick: number; withCode: boolean }
   | { kind: 'transfer'; pick: number; toQueue: number; toAgent: number | null }
   | { kind: 'retrain'; agent: number; skills: { es: number; billing: number }; delayMs: number }
@@ -169,7 +169,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constantFrom('complete' as const, 'complete' as const, 'cancel' as const), pick }),
+    arbitrary: fc.record({ kind: fc.constantFrom('complete' as const, 'complete' as const, 'cancel' as const, 'deliveryFailed' as const), pick }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('wrapUp' as const), pick, withCode: fc.boolean() }) },
   {
@@ -285,6 +285,12 @@ function commandFor(driver: Driver, op: Op, snapshot: RoutingSnapshot): ((engine
       if (!item) return null;
       return (engine) =>
         engine.complete({ tenantId: item.tenantId, interactionId: item.interactionId, agentId: item.agentId!, now });
+    }
+    case 'deliveryFailed': {
+      const item = choose(inState(snapshot, 'assigned'), op.pick);
+      if (!item) return null;
+      return (engine) =>
+        engine.deliveryFailed({ tenantId: item.tenantId, interactionId: item.interactionId, agentId: item.agentId!, reason: 'no-answer', now });
     }
     case 'cancel': {
       const item = choose(inState(snapshot, 'waiting', 'offered'), op.pick);
@@ -424,7 +430,7 @@ function checkInvariants(snapshot: RoutingSnapshot, events: RoutingEvent[], mode
       expect(model.openOffers.get(event.interactionId)).toBe(event.offerId);
       model.openOffers.delete(event.interactionId);
     }
-    if (event.type === 'offerRejected' || event.type === 'offerTimedOut') {
+    if (event.type === 'offerRejected' || event.type === 'offerTimedOut' || event.type === 'deliveryFailed') {
       model.declined.set(event.interactionId, (model.declined.get(event.interactionId) ?? new Set()).add(event.agentId));
     }
     if (event.type === 'transferred') model.declined.set(event.interactionId, new Set([event.fromAgentId]));

@@ -37,6 +37,12 @@ describe(RoutingEngine.name, () => {
       expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
     });
 
+    it('serialises the same snapshot as text', () => {
+      const engine = busyEngine();
+
+      expect(JSON.parse(engine.snapshotJson())).toEqual(engine.snapshot());
+    });
+
     it('restores an engine that continues exactly like the original', () => {
       const original = busyEngine();
       const sut = RoutingEngine.restore(original.snapshot());

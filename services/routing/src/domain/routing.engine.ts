@@ -18,6 +18,7 @@ import { byIdle } from './strategies/agent-selection.strategy';
 import {
   CancelCommand,
   CompleteCommand,
+  DeliveryFailedCommand,
   EnqueueCommand,
   LoginCommand,
   OfferCommand,
@@ -27,7 +28,7 @@ import {
   UpsertAgentCommand,
   UpsertQueueCommand,
 } from './routing.commands';
-import { AgentStateChangedEvent, QueuedEvent, RoutingEvent } from './routing.events';
+import { AgentStateChangedEvent, QueuedEvent, RoutingEvent, WrapUpDoneEvent } from './routing.events';
 import { OfferOutcome, RoutingSnapshot, WorkItemSnapshot } from './routing.snapshot';
 import { WorkItem } from './work-item';
 
@@ -224,112 +225,146 @@ export class RoutingEngine {
   // ---------------------------------------------------------------- interactions
 
   enqueue(command: EnqueueCommand): RoutingEvent[] {
-    return this.run(command.now, (at) => {
-      const { tenantId, interactionId, channel, preferredAgent } = command;
-      const problems: string[] = [];
-      if (!interactionId) problems.push('interactionId is required');
-      if (!isChannel(channel)) problems.push(`unknown channel "${channel}"`);
-      if (command.priority !== undefined && !Number.isInteger(command.priority)) problems.push('priority must be a whole number');
-      if (command.steps) problems.push(...stepProblems(command.steps));
-      if (preferredAgent && !(Number.isInteger(preferredAgent.windowMs) && preferredAgent.windowMs > 0)) {
-        problems.push('preferred agent window must be a positive whole number of ms');
-      }
-      if (problems.length > 0) throw new RoutingError('INVALID_COMMAND', `enqueue ${interactionId}: ${problems.join('; ')}`);
-      if (this.items.has(interactionId))
-        throw new RoutingError('INTERACTION_EXISTS', `interaction ${interactionId} is already routed`);
-      const queue = this.admit(command.queueId, tenantId, channel, at);
+    return this.runWith(this.enqueueAt, command);
+  }
 
-      // A stale preference (unknown agent, tenant no longer granted) must not block the contact.
-      const preferred =
-        preferredAgent && this.agents.get(preferredAgent.agentId)?.granted.has(tenantId)
-          ? { agentId: preferredAgent.agentId, until: at + preferredAgent.windowMs }
-          : undefined;
-      const item = new WorkItem(interactionId, tenantId, channel, {
-        queue,
-        priority: command.priority ?? queue.config.defaultPriority,
-        enqueuedAt: at,
-        queueEnteredAt: at,
-        seq: ++this.itemSeq,
-        ownSteps: command.steps ? new CompiledSteps(command.steps) : undefined,
-        preferred,
-      });
-      this.items.set(interactionId, item);
-      this.emitQueued(item, at, queue.id === command.queueId ? undefined : command.queueId);
-      this.placeWaiting(item, at);
+  private enqueueAt(command: EnqueueCommand, at: number): void {
+    const { tenantId, interactionId, channel, preferredAgent } = command;
+    const problems: string[] = [];
+    if (!interactionId) problems.push('interactionId is required');
+    if (!isChannel(channel)) problems.push(`unknown channel "${channel}"`);
+    if (command.priority !== undefined && !Number.isInteger(command.priority)) problems.push('priority must be a whole number');
+    if (command.steps) problems.push(...stepProblems(command.steps));
+    if (preferredAgent && !(Number.isInteger(preferredAgent.windowMs) && preferredAgent.windowMs > 0)) {
+      problems.push('preferred agent window must be a positive whole number of ms');
+    }
+    if (problems.length > 0) throw new RoutingError('INVALID_COMMAND', `enqueue ${interactionId}: ${problems.join('; ')}`);
+    if (this.items.has(interactionId))
+      throw new RoutingError('INTERACTION_EXISTS', `interaction ${interactionId} is already routed`);
+    const queue = this.admit(command.queueId, tenantId, channel, at);
+
+    // A stale preference (unknown agent, tenant no longer granted) must not block the contact.
+    const preferred =
+      preferredAgent && this.agents.get(preferredAgent.agentId)?.granted.has(tenantId)
+        ? { agentId: preferredAgent.agentId, until: at + preferredAgent.windowMs }
+        : undefined;
+    const item = new WorkItem(interactionId, tenantId, channel, {
+      queue,
+      priority: command.priority ?? queue.config.defaultPriority,
+      enqueuedAt: at,
+      queueEnteredAt: at,
+      seq: ++this.itemSeq,
+      ownSteps: command.steps ? new CompiledSteps(command.steps) : undefined,
+      preferred,
     });
+    this.items.set(interactionId, item);
+    this.emitQueued(item, at, queue.id === command.queueId ? undefined : command.queueId);
+    if (preferred === undefined && this.quietAt(at)) this.placeArrival(item, at);
+    else this.placeWaiting(item, at);
+  }
+
+  /** Nothing else competes at `now`: no timer due, and nothing changed yet in this command. */
+  private quietAt(now: number): boolean {
+    const next = this.deadlines.peekTime();
+    return (next === null || next > now) && this.touchedAgents.length === 0 && this.touchedItems.length === 0;
+  }
+
+  /**
+   * A new contact while nothing else competes: what matching would do with it alone (its
+   * queue's strategy picks an agent), done before indexing it, so that a contact that finds an
+   * agent at once is never put into and taken out of the waiting indexes and the timer heap.
+   * One that finds none is indexed without being listed for matching, which would find none again.
+   */
+  private placeArrival(item: WorkItem, now: number): void {
+    item.stepIndex = this.stepsOf(item, item.queue).stepAt(0);
+    const agent = this.agentFor(item, now);
+    if (agent) {
+      this.offer(item, agent, now);
+      return;
+    }
+    this.indexWaiting(item, now);
+    this.scheduleWaiting(item, now);
   }
 
   accept(command: OfferCommand): RoutingEvent[] {
-    return this.run(command.now, (at) => {
-      const item = this.openOffer(command, at);
-      const offer = item.offer!;
-      const agent = item.agent!;
-      this.closeOffer(item, 'accepted');
-      item.state = 'assigned';
-      item.assignedAt = at;
-      agent.assigned++;
-      this.emit({
-        type: 'assigned',
-        at,
-        tenantId: item.tenantId,
-        interactionId: item.interactionId,
-        queueId: item.queueId,
-        agentId: agent.id,
-        offerId: offer.offerId,
-        queueTimeMs: at - item.enqueuedAt,
-      });
-      this.syncAgentState(agent, at);
+    return this.runWith(this.acceptAt, command);
+  }
+
+  private acceptAt(command: OfferCommand, at: number): void {
+    const item = this.openOffer(command, at);
+    const offer = item.offer!;
+    const agent = item.agent!;
+    this.closeOffer(item, 'accepted');
+    item.state = 'assigned';
+    item.assignedAt = at;
+    agent.assigned++;
+    this.emit({
+      type: 'assigned',
+      at,
+      tenantId: item.tenantId,
+      interactionId: item.interactionId,
+      queueId: item.queueId,
+      agentId: agent.id,
+      offerId: offer.offerId,
+      queueTimeMs: at - item.enqueuedAt,
     });
+    this.syncAgentState(agent, at);
   }
 
   reject(command: OfferCommand): RoutingEvent[] {
-    return this.run(command.now, (at) => {
-      const item = this.openOffer(command, at);
-      this.declineOffer(item, 'offerRejected', at);
-    });
+    return this.runWith(this.rejectAt, command);
+  }
+
+  private rejectAt(command: OfferCommand, at: number): void {
+    const item = this.openOffer(command, at);
+    this.declineOffer(item, 'offerRejected', at);
   }
 
   complete(command: CompleteCommand): RoutingEvent[] {
-    return this.run(command.now, (at) => {
-      const item = this.handledItem(command);
-      const agent = item.agent!;
-      const wrapUp = item.queue.config.wrapUp;
-      agent.assigned--;
-      this.emit({
-        type: 'completed',
-        at,
-        tenantId: item.tenantId,
-        interactionId: item.interactionId,
-        queueId: item.queueId,
-        agentId: agent.id,
-        wrapUpRequired: wrapUp.kind !== 'none',
-      });
-      if (wrapUp.kind === 'none') {
-        this.finish(item, agent, at);
-        return;
-      }
-      item.state = 'wrap-up';
-      agent.wrappingUp++;
-      if (wrapUp.kind === 'mandatory-with-timeout') {
-        item.wrapUpUntil = at + wrapUp.timeoutMs;
-        this.deadlines.set(item, item.wrapUpUntil, item.seq);
-      }
-      this.syncAgentState(agent, at);
+    return this.runWith(this.completeAt, command);
+  }
+
+  private completeAt(command: CompleteCommand, at: number): void {
+    const item = this.handledItem(command);
+    const agent = item.agent!;
+    const wrapUp = item.queue.config.wrapUp;
+    agent.assigned--;
+    this.emit({
+      type: 'completed',
+      at,
+      tenantId: item.tenantId,
+      interactionId: item.interactionId,
+      queueId: item.queueId,
+      agentId: agent.id,
+      wrapUpRequired: wrapUp.kind !== 'none',
     });
+    if (wrapUp.kind === 'none') {
+      this.finish(item, agent, at);
+      return;
+    }
+    item.state = 'wrap-up';
+    agent.wrappingUp++;
+    if (wrapUp.kind === 'mandatory-with-timeout') {
+      item.wrapUpUntil = at + wrapUp.timeoutMs;
+      this.deadlines.set(item, item.wrapUpUntil, item.seq);
+    }
+    this.syncAgentState(agent, at);
   }
 
   submitWrapUp(command: SubmitWrapUpCommand): RoutingEvent[] {
-    return this.run(command.now, (at) => {
-      const item = this.ownedItem(command);
-      if (item.state !== 'wrap-up') {
-        throw new RoutingError('NO_WRAP_UP_PENDING', `interaction ${item.interactionId} is not in after-contact work`);
-      }
-      const kind = item.queue.config.wrapUp.kind;
-      if ((kind === 'mandatory' || kind === 'mandatory-with-timeout') && !command.code) {
-        throw new RoutingError('WRAP_UP_CODE_REQUIRED', `queue ${item.queueId} requires a wrap-up code`);
-      }
-      this.endWrapUp(item, at, command.code, false);
-    });
+    return this.runWith(this.submitWrapUpAt, command);
+  }
+
+  private submitWrapUpAt(command: SubmitWrapUpCommand, at: number): void {
+    const item = this.ownedItem(command);
+    if (item.state !== 'wrap-up') {
+      throw new RoutingError('NO_WRAP_UP_PENDING', `interaction ${item.interactionId} is not in after-contact work`);
+    }
+    const kind = item.queue.config.wrapUp.kind;
+    if ((kind === 'mandatory' || kind === 'mandatory-with-timeout') && !command.code) {
+      throw new RoutingError('WRAP_UP_CODE_REQUIRED', `queue ${item.queueId} requires a wrap-up code`);
+    }
+    this.endWrapUp(item, at, command.code, false);
   }
 
   transfer(command: TransferCommand): RoutingEvent[] {
@@ -381,6 +416,33 @@ export class RoutingEngine {
     });
   }
 
+  /**
+   * The channel could not reach the assigned agent (no answer, busy): treated like an offer
+   * timeout after the fact. The item goes back to its place (enqueue time and sequence kept),
+   * never returns to this agent, the slot frees and the agent goes away like a missed offer.
+   */
+  deliveryFailed(command: DeliveryFailedCommand): RoutingEvent[] {
+    return this.run(command.now, (at) => {
+      const item = this.handledItem(command);
+      const agent = item.agent!;
+      this.emit({
+        type: 'deliveryFailed',
+        at,
+        tenantId: item.tenantId,
+        interactionId: item.interactionId,
+        queueId: item.queueId,
+        agentId: agent.id,
+        reason: command.reason,
+      });
+      agent.assigned--;
+      item.assignedAt = undefined;
+      item.excluded = [...item.excluded, agent.id];
+      this.missOffer(agent);
+      this.releaseSlot(item, agent, at);
+      this.requeue(item, at);
+    });
+  }
+
   cancel(command: CancelCommand): RoutingEvent[] {
     return this.run(command.now, (at) => {
       const item = this.items.get(command.interactionId);
@@ -413,7 +475,12 @@ export class RoutingEngine {
 
   /** Fires every timer due at or before `now`: offer timeouts, wrap-up timeouts, step expiries, overflow. */
   tick(now: number): RoutingEvent[] {
-    return this.run(now, () => undefined);
+    const at = this.begin(now);
+    try {
+      return this.conclude(at);
+    } finally {
+      this.reset();
+    }
   }
 
   /** When the next timer is due (ms since the epoch), or null when none is pending. */
@@ -461,6 +528,12 @@ export class RoutingEngine {
   // ---------------------------------------------------------------- snapshot
 
   snapshot(): RoutingSnapshot {
+    // A deep, plain copy: the caller may serialise or keep it while the engine moves on.
+    return JSON.parse(this.snapshotJson()) as RoutingSnapshot;
+  }
+
+  /** The snapshot as JSON text, serialised once: what a store needs, without the copy snapshot() makes. */
+  snapshotJson(): string {
     const items = [...this.items.values()].sort((a, b) => a.seq - b.seq).map((item) => this.itemSnapshot(item));
     const snapshot: RoutingSnapshot = {
       version: 1,
@@ -481,8 +554,7 @@ export class RoutingEngine {
       closedOffers: [...this.closedOffers],
       handleTimes: this.stats.toJSON(),
     };
-    // A deep, plain copy: the caller may serialise or keep it while the engine moves on.
-    return JSON.parse(JSON.stringify(snapshot)) as RoutingSnapshot;
+    return JSON.stringify(snapshot);
   }
 
   static restore(snapshot: RoutingSnapshot, options: Omit<RoutingEngineOptions, 'workspaceId'> = {}): RoutingEngine {
@@ -579,20 +651,48 @@ export class RoutingEngine {
 
   // ---------------------------------------------------------------- command frame
 
+  // The hot commands spell out run() (begin, apply, conclude, reset) themselves: no closure to
+  // allocate and no megamorphic call per command.
   private run(now: number, apply: (at: number) => void): RoutingEvent[] {
-    if (!Number.isFinite(now)) throw new RoutingError('INVALID_COMMAND', `now must be a finite number of ms, got ${now}`);
-    // Time never goes backwards: a late command is applied at the latest time seen.
-    const at = Math.max(now, this.clock);
+    const at = this.begin(now);
     try {
       apply(at);
-      this.clock = at;
-      this.settle(at);
-      // An exact-size copy: smaller than the scratch array grown by pushes.
-      return this.events.slice();
+      return this.conclude(at);
     } finally {
-      empty(this.events);
-      this.clearTouched();
+      this.reset();
     }
+  }
+
+  /** `run` for the hottest commands: the handler is a method, so no closure is made per command. */
+  private runWith<C extends { readonly now: number }>(apply: (this: RoutingEngine, command: C, at: number) => void, command: C): RoutingEvent[] {
+    const at = this.begin(command.now);
+    try {
+      apply.call(this, command, at);
+      return this.conclude(at);
+    } finally {
+      this.reset();
+    }
+  }
+
+  /** The time a command applies at. */
+  private begin(now: number): number {
+    if (!Number.isFinite(now)) throw new RoutingError('INVALID_COMMAND', `now must be a finite number of ms, got ${now}`);
+    // Time never goes backwards: a late command is applied at the latest time seen.
+    return Math.max(now, this.clock);
+  }
+
+  /** After a command applied without error: timers, matching, and its events. */
+  private conclude(at: number): RoutingEvent[] {
+    this.clock = at;
+    this.settle(at);
+    // An exact-size copy: smaller than the scratch array grown by pushes.
+    return this.events.slice();
+  }
+
+  /** Clears the per-command scratch, whether the command succeeded or not. */
+  private reset(): void {
+    empty(this.events);
+    this.clearTouched();
   }
 
   /**
@@ -750,7 +850,8 @@ export class RoutingEngine {
 
   private offer(item: WorkItem, agent: Agent, now: number): void {
     const queue = item.queue;
-    this.unindexWaiting(item);
+    // A contact placed on arrival (placeArrival) was never indexed.
+    if (item.bucket !== undefined || item.preferredIndexOf !== undefined) this.unindexWaiting(item);
     // The offer id starts with the interaction id, which is how openOffer finds the item.
     const offerId = `${item.interactionId}#${++this.offerSeq}`;
     item.state = 'offered';
@@ -808,12 +909,17 @@ export class RoutingEngine {
       agentId: agent.id,
       offerId: offer.offerId,
     });
-    if (type === 'offerTimedOut' && this.missedOfferReasonCode !== null && agent.presence === 'available') {
+    if (type === 'offerTimedOut') this.missOffer(agent);
+    this.releaseSlot(item, agent, now);
+    this.requeue(item, now);
+  }
+
+  /** An agent who did not take a contact goes away with the configured reason, if any. */
+  private missOffer(agent: Agent): void {
+    if (this.missedOfferReasonCode !== null && agent.presence === 'available') {
       agent.presence = 'away';
       agent.reasonCode = this.missedOfferReasonCode;
     }
-    this.releaseSlot(item, agent, now);
-    this.requeue(item, now);
   }
 
   /** Logout with the offer pending: back to its place, and the agent may get it again later. */
@@ -852,17 +958,19 @@ export class RoutingEngine {
     const agent = item.agent!;
     this.deadlines.delete(item);
     agent.wrappingUp--;
-    this.emit({
+    const event: { -readonly [K in keyof WrapUpDoneEvent]: WrapUpDoneEvent[K] } = {
       type: 'wrapUpDone',
       at: now,
       tenantId: item.tenantId,
       interactionId: item.interactionId,
       queueId: item.queueId,
       agentId: agent.id,
-      ...(code !== undefined && { code }),
       timedOut,
       handleTimeMs: now - item.assignedAt!,
-    });
+    };
+    // Assigned rather than spread: a spread goes through the runtime on every wrap-up.
+    if (code !== undefined) event.code = code;
+    this.emit(event);
     this.finish(item, agent, now);
   }
 
@@ -945,9 +1053,14 @@ export class RoutingEngine {
       }
     }
     // Same queue, same place in it: only the item's bucket or preferred list and its timer change.
-    this.unindexCandidate(item);
-    item.stepIndex = this.stepsOf(item, queue).stepAt(now - item.queueEnteredAt);
-    this.indexCandidate(item, now);
+    const stepIndex = this.stepsOf(item, queue).stepAt(now - item.queueEnteredAt);
+    // A member delay that ran out changes who may see the item, not where it is filed (a
+    // preference never comes back once the item sits in a bucket).
+    if (item.bucket === undefined || stepIndex !== item.stepIndex) {
+      this.unindexCandidate(item);
+      item.stepIndex = stepIndex;
+      this.indexCandidate(item, now);
+    }
     this.scheduleWaiting(item, now);
     this.touchItem(item);
   }

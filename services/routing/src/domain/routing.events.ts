@@ -13,6 +13,7 @@ export type RoutingEvent =
   | OfferRevokedEvent
   | AssignedEvent
   | TransferredEvent
+  | DeliveryFailedEvent
   | CompletedEvent
   | WrapUpDoneEvent
   | AbandonedEvent
@@ -69,6 +70,13 @@ export interface TransferredEvent extends InteractionEvent {
   readonly fromAgentId: string;
   readonly toQueueId: string;
   readonly toAgentId?: string;
+}
+
+/** The assigned agent could not be reached; the item waits again in its original place. */
+export interface DeliveryFailedEvent extends InteractionEvent {
+  readonly type: 'deliveryFailed';
+  readonly agentId: string;
+  readonly reason: string;
 }
 
 export interface CompletedEvent extends InteractionEvent {

@@ -4,9 +4,10 @@ import { CurrentPrincipal, GrpcAuthGuard, type Principal, RequireRoles, TenantCo
 import { routingAgentV1 as agent } from '@contactcenter/contracts';
 import { TenantContext } from '@contactcenter/tenancy';
 import { catchError, map, type Observable, throwError } from 'rxjs';
-import { type AgentCaller, AgentWorkUseCase, type PresenceChange } from '../app/handle-agent-work/agent-work.use-case';
-import { RoutingConfigError } from '../app/routing-config.error';
-import { assignmentMessage, channelOf, statusMessage, workMessage } from './routing-proto.mapper';
+import { type AgentCaller, AgentWorkUseCase } from '../app/handle-agent-work/agent-work.use-case';
+import { AgentCommandRouter } from '../ownership/agent-command.router';
+import type { AgentCommand, AgentCommandResult } from './agent-command.handler';
+import { workMessage } from './routing-proto.mapper';
 import { mapRpcErrors, toRpcError } from './rpc-error.mapper';
 
 const callerOf = (principal: Principal): AgentCaller => ({
@@ -17,45 +18,47 @@ const callerOf = (principal: Principal): AgentCaller => ({
 });
 /** Work commands name the interaction's tenant in x-tenant-id; the guard has checked the grant. */
 const tenant = (rpc: string) => TenantContext.requireTenantId(rpc);
-const required = (name: string, value: string | undefined) => {
-  if (!value) throw new RoutingConfigError('CONFIG_INVALID', `${name} is required`);
-  return value;
-};
+/** Login and SetState are workspace-scoped; a tenant, when given, is not needed. */
+const anyTenant = () => undefined;
 
-function presenceOf(request: agent.SetStateRequest): PresenceChange {
-  switch (request.presence) {
-    case agent.AgentPresence.AGENT_PRESENCE_AVAILABLE:
-      return { state: 'available' };
-    case agent.AgentPresence.AGENT_PRESENCE_AWAY:
-      return { state: 'away', reasonCode: request.reasonCode ?? '' };
-    case agent.AgentPresence.AGENT_PRESENCE_OFFLINE:
-      return { state: 'offline' };
-    default:
-      throw new RoutingConfigError('CONFIG_INVALID', 'presence is required');
-  }
-}
-
-/** gRPC AgentService: the calling agent (token subject) in its token's workspace; time is read by the runtime. */
+/**
+ * gRPC AgentService: the calling agent (token subject) in its token's workspace. Commands run
+ * on the instance that owns the workspace (forwarded there when it is another, ADR 0009); the
+ * work stream is served here from whichever instance commits.
+ */
 @Controller()
 @UseGuards(GrpcAuthGuard)
 @UseInterceptors(TenantContextInterceptor)
 export class AgentController {
-  constructor(@Inject(AgentWorkUseCase) private readonly work: AgentWorkUseCase) {}
+  constructor(
+    @Inject(AgentWorkUseCase) private readonly work: AgentWorkUseCase,
+    @Inject(AgentCommandRouter) private readonly router: AgentCommandRouter,
+  ) {}
+
+  private run<K extends keyof AgentCommand & keyof AgentCommandResult>(
+    principal: Principal,
+    tenantOf: () => string | undefined,
+    name: K,
+    request: NonNullable<AgentCommand[K]>,
+  ): Promise<NonNullable<AgentCommandResult[K]>> {
+    return mapRpcErrors(async () => {
+      const result = await this.router.run(callerOf(principal), tenantOf(), { [name]: request } as AgentCommand);
+      return result[name] as NonNullable<AgentCommandResult[K]>;
+    });
+  }
 
   @RequireRoles('agent')
   @WorkspaceScoped()
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'Login')
   login(@Payload() request: agent.LoginRequest, @CurrentPrincipal() principal: Principal): Promise<agent.LoginResponse> {
-    return mapRpcErrors(async () => ({
-      status: statusMessage(await this.work.login(callerOf(principal), request.tenantIds ?? [], (request.channels ?? []).map(channelOf))),
-    }));
+    return this.run(principal, anyTenant, 'login', request);
   }
 
   @RequireRoles('agent')
   @WorkspaceScoped()
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'SetState')
   setState(@Payload() request: agent.SetStateRequest, @CurrentPrincipal() principal: Principal): Promise<agent.SetStateResponse> {
-    return mapRpcErrors(async () => ({ status: statusMessage(await this.work.setState(callerOf(principal), presenceOf(request))) }));
+    return this.run(principal, anyTenant, 'setState', request);
   }
 
   @RequireRoles('agent')
@@ -71,44 +74,30 @@ export class AgentController {
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'AcceptOffer')
   acceptOffer(@Payload() request: agent.AcceptOfferRequest, @CurrentPrincipal() principal: Principal): Promise<agent.AcceptOfferResponse> {
-    return mapRpcErrors(async () => ({
-      assignment: assignmentMessage(await this.work.accept(callerOf(principal), tenant('AcceptOffer'), required('offer_id', request.offerId))),
-    }));
+    return this.run(principal, () => tenant('AcceptOffer'), 'acceptOffer', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'RejectOffer')
   rejectOffer(@Payload() request: agent.RejectOfferRequest, @CurrentPrincipal() principal: Principal): Promise<agent.RejectOfferResponse> {
-    return mapRpcErrors(async () => {
-      await this.work.reject(callerOf(principal), tenant('RejectOffer'), required('offer_id', request.offerId));
-      return {};
-    });
+    return this.run(principal, () => tenant('RejectOffer'), 'rejectOffer', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'Complete')
   complete(@Payload() request: agent.CompleteRequest, @CurrentPrincipal() principal: Principal): Promise<agent.CompleteResponse> {
-    return mapRpcErrors(async () => ({
-      wrapUpRequired: await this.work.complete(callerOf(principal), tenant('Complete'), required('interaction_id', request.interactionId)),
-    }));
+    return this.run(principal, () => tenant('Complete'), 'complete', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'SubmitWrapUp')
   submitWrapUp(@Payload() request: agent.SubmitWrapUpRequest, @CurrentPrincipal() principal: Principal): Promise<agent.SubmitWrapUpResponse> {
-    return mapRpcErrors(async () => {
-      await this.work.submitWrapUp(callerOf(principal), tenant('SubmitWrapUp'), required('interaction_id', request.interactionId), request.disposition ?? '', request.notes ?? '');
-      return {};
-    });
+    return this.run(principal, () => tenant('SubmitWrapUp'), 'submitWrapUp', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'Transfer')
   transfer(@Payload() request: agent.TransferRequest, @CurrentPrincipal() principal: Principal): Promise<agent.TransferResponse> {
-    return mapRpcErrors(async () => {
-      const to = request.queueId ? { queueId: request.queueId } : { agentId: required('queue_id or agent_id', request.agentId) };
-      await this.work.transfer(callerOf(principal), tenant('Transfer'), required('interaction_id', request.interactionId), to);
-      return {};
-    });
+    return this.run(principal, () => tenant('Transfer'), 'transfer', request);
   }
 }

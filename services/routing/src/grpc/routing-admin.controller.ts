@@ -6,21 +6,30 @@ import { TenantContext } from '@contactcenter/tenancy';
 import { ManageConfigurationUseCase } from '../app/manage-configuration/manage-configuration.use-case';
 import { QueueSnapshotQuery } from '../app/manage-configuration/queue-snapshot.query';
 import { RoutingConfigError } from '../app/routing-config.error';
-import { businessHoursMessage, businessHoursOf, profileMessage, profileOf, queueDefinitionOf, queueMessage, queueSnapshotMessage } from './routing-proto.mapper';
+import { AgentCommandRouter } from '../ownership/agent-command.router';
+import type { AgentCommand, AgentCommandResult } from './agent-command.handler';
+import { businessHoursMessage, profileMessage, queueMessage, queueSnapshotMessage } from './routing-proto.mapper';
 import { mapRpcErrors } from './rpc-error.mapper';
 
 /** Who configures routing. */
 const ADMINS: readonly Role[] = ['tenant-admin', 'supervisor', 'platform-admin'];
 /** Who watches queues live. */
 const WATCHERS: readonly Role[] = [...ADMINS, 'team-lead'];
+/** GetQueueSnapshot also answers other services (channel-ingestion shows waiting visitors their place). */
+const SNAPSHOT_READERS: readonly Role[] = [...WATCHERS, 'service'];
 
 const tenant = (rpc: string) => TenantContext.requireTenantId(rpc);
+const noTenant = () => undefined;
 const required = (name: string, value: string | undefined) => {
   if (!value) throw new RoutingConfigError('CONFIG_INVALID', `${name} is required`);
   return value;
 };
 
-/** gRPC RoutingAdminService: queues for the tenant in x-tenant-id, the rest for the caller's workspace. */
+/**
+ * gRPC RoutingAdminService: queues for the tenant in x-tenant-id, the rest for the caller's
+ * workspace. Changes run on the instance that owns the workspace, the single writer (forwarded
+ * there when it is another, ADR 0009); reads are served here from Postgres.
+ */
 @Controller()
 @UseGuards(GrpcAuthGuard)
 @UseInterceptors(TenantContextInterceptor)
@@ -28,12 +37,27 @@ export class RoutingAdminController {
   constructor(
     @Inject(ManageConfigurationUseCase) private readonly config: ManageConfigurationUseCase,
     @Inject(QueueSnapshotQuery) private readonly snapshots: QueueSnapshotQuery,
+    @Inject(AgentCommandRouter) private readonly router: AgentCommandRouter,
   ) {}
+
+  /** Queue commands carry the tenant in x-tenant-id; the rest are workspace-scoped. */
+  private change<K extends keyof AgentCommand & keyof AgentCommandResult>(
+    principal: Principal,
+    tenantOf: () => string | undefined,
+    name: K,
+    request: NonNullable<AgentCommand[K]>,
+  ): Promise<NonNullable<AgentCommandResult[K]>> {
+    return mapRpcErrors(async () => {
+      const caller = { workspaceId: principal.workspaceId, agentId: principal.subject, allTenants: principal.allTenants, grantedTenantIds: principal.grantedTenantIds };
+      const result = await this.router.run(caller, tenantOf(), { [name]: request } as AgentCommand);
+      return result[name] as NonNullable<AgentCommandResult[K]>;
+    });
+  }
 
   @RequireRoles(...ADMINS)
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutQueue')
   putQueue(@Payload() request: admin.PutQueueRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutQueueResponse> {
-    return mapRpcErrors(async () => ({ queue: queueMessage(await this.config.putQueue(principal.workspaceId, queueDefinitionOf(request.queue, tenant('PutQueue')))) }));
+    return this.change(principal, () => tenant('PutQueue'), 'putQueue', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -51,19 +75,14 @@ export class RoutingAdminController {
   @RequireRoles(...ADMINS)
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteQueue')
   deleteQueue(@Payload() request: admin.DeleteQueueRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteQueueResponse> {
-    return mapRpcErrors(async () => {
-      await this.config.deleteQueue(principal.workspaceId, tenant('DeleteQueue'), required('queue_id', request.queueId));
-      return {};
-    });
+    return this.change(principal, () => tenant('DeleteQueue'), 'deleteQueue', request);
   }
 
   @RequireRoles(...ADMINS)
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutSkill')
   putSkill(@Payload() request: admin.PutSkillRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutSkillResponse> {
-    return mapRpcErrors(async () => ({
-      skill: await this.config.putSkill(principal.workspaceId, { name: required('skill.name', request.skill?.name), description: request.skill?.description ?? '' }),
-    }));
+    return this.change(principal, noTenant, 'putSkill', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -77,19 +96,14 @@ export class RoutingAdminController {
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteSkill')
   deleteSkill(@Payload() request: admin.DeleteSkillRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteSkillResponse> {
-    return mapRpcErrors(async () => {
-      await this.config.deleteSkill(principal.workspaceId, required('name', request.name));
-      return {};
-    });
+    return this.change(principal, noTenant, 'deleteSkill', request);
   }
 
   @RequireRoles(...ADMINS)
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutBusinessHours')
   putBusinessHours(@Payload() request: admin.PutBusinessHoursRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutBusinessHoursResponse> {
-    return mapRpcErrors(async () => ({
-      businessHours: businessHoursMessage(await this.config.putBusinessHours(principal.workspaceId, businessHoursOf(request.businessHours))),
-    }));
+    return this.change(principal, noTenant, 'putBusinessHours', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -103,17 +117,14 @@ export class RoutingAdminController {
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteBusinessHours')
   deleteBusinessHours(@Payload() request: admin.DeleteBusinessHoursRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteBusinessHoursResponse> {
-    return mapRpcErrors(async () => {
-      await this.config.deleteBusinessHours(principal.workspaceId, required('business_hours_id', request.businessHoursId));
-      return {};
-    });
+    return this.change(principal, noTenant, 'deleteBusinessHours', request);
   }
 
   @RequireRoles(...ADMINS)
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutAgentProfile')
   putAgentProfile(@Payload() request: admin.PutAgentProfileRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutAgentProfileResponse> {
-    return mapRpcErrors(async () => ({ profile: profileMessage(await this.config.putProfile(principal.workspaceId, principal, profileOf(request.profile))) }));
+    return this.change(principal, noTenant, 'putAgentProfile', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -134,13 +145,10 @@ export class RoutingAdminController {
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteAgentProfile')
   deleteAgentProfile(@Payload() request: admin.DeleteAgentProfileRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteAgentProfileResponse> {
-    return mapRpcErrors(async () => {
-      await this.config.deleteProfile(principal.workspaceId, required('agent_id', request.agentId));
-      return {};
-    });
+    return this.change(principal, noTenant, 'deleteAgentProfile', request);
   }
 
-  @RequireRoles(...WATCHERS)
+  @RequireRoles(...SNAPSHOT_READERS)
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'GetQueueSnapshot')
   getQueueSnapshot(@Payload() request: admin.GetQueueSnapshotRequest, @CurrentPrincipal() principal: Principal): Promise<admin.GetQueueSnapshotResponse> {
     return mapRpcErrors(async () => {

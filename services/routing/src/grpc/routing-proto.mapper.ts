@@ -71,6 +71,36 @@ export function workMessage(update: WorkUpdate): agent.StreamWorkResponse {
   }
 }
 
+const STATES_OF = invert(ACTIVITIES);
+const millis = (value: { seconds: number; nanos: number } | undefined) => (value ? int64(value.seconds) * 1000 + Math.floor(value.nanos / 1_000_000) : 0);
+const channelsOfMessage = (channels: readonly commonV1.Channel[] | undefined) => list(channels).map(channelOf);
+
+function statusViewOf(status: agent.AgentStatus | undefined): AgentStatusView {
+  return { state: STATES_OF[status?.activity ?? 0] ?? 'offline', reasonCode: status?.reasonCode || undefined, tenantIds: [...list(status?.tenantIds)], channels: channelsOfMessage(status?.channels) };
+}
+
+function offerViewOf(offer: agent.Offer): OfferView {
+  return { offerId: offer.offerId, interactionId: offer.interactionId, tenantId: offer.tenantId, queueId: offer.queueId, channel: channelOf(offer.channel), expiresAt: millis(offer.expiresAt) };
+}
+
+function assignmentViewOf(assignment: agent.Assignment): AssignmentView {
+  return { interactionId: assignment.interactionId, tenantId: assignment.tenantId, queueId: assignment.queueId, channel: channelOf(assignment.channel), wrappingUp: assignment.wrappingUp };
+}
+
+/** The inverse of workMessage, for updates another instance committed (ADR 0009). */
+export function workUpdateOf(message: agent.StreamWorkResponse): WorkUpdate | undefined {
+  if (message.snapshot) {
+    const { status, offers, assignments } = message.snapshot;
+    return { kind: 'snapshot', status: statusViewOf(status), offers: list(offers).map(offerViewOf), assignments: list(assignments).map(assignmentViewOf) };
+  }
+  if (message.status) return { kind: 'status', status: statusViewOf(message.status) };
+  if (message.offered) return { kind: 'offered', offer: offerViewOf(message.offered) };
+  if (message.offerClosed) return { kind: 'offerClosed', ...message.offerClosed };
+  if (message.assigned) return { kind: 'assigned', assignment: assignmentViewOf(message.assigned) };
+  if (message.released) return { kind: 'released', ...message.released };
+  return undefined;
+}
+
 function wrapUpOf(queue: admin.Queue): WrapUpMode {
   switch (queue.wrapUpMode ?? admin.WrapUpMode.WRAP_UP_MODE_UNSPECIFIED) {
     case admin.WrapUpMode.WRAP_UP_MODE_UNSPECIFIED:

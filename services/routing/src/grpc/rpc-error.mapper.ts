@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 import { RoutingConfigError, type RoutingConfigErrorCode } from '../app/routing-config.error';
+import { RoutingUnavailableError } from '../app/routing-unavailable.error';
 import { RoutingError, type RoutingErrorCode } from '../domain';
 
 /** Every engine code has its status; a new code does not compile until it gets one. */
@@ -33,7 +34,7 @@ export const ROUTING_ERROR_STATUS: Readonly<Record<RoutingErrorCode, status>> = 
   AGENT_HAS_WORK: status.FAILED_PRECONDITION,
 };
 
-const CONFIG_ERROR_STATUS: Readonly<Record<RoutingConfigErrorCode, status>> = {
+export const CONFIG_ERROR_STATUS: Readonly<Record<RoutingConfigErrorCode, status>> = {
   CONFIG_INVALID: status.INVALID_ARGUMENT,
   CONFIG_NOT_FOUND: status.NOT_FOUND,
   CONFIG_IN_USE: status.FAILED_PRECONDITION,
@@ -44,6 +45,7 @@ const CONFIG_ERROR_STATUS: Readonly<Record<RoutingConfigErrorCode, status>> = {
 export function toRpcError(error: unknown): unknown {
   if (error instanceof RoutingError) return new RpcException({ code: ROUTING_ERROR_STATUS[error.code], message: error.message });
   if (error instanceof RoutingConfigError) return new RpcException({ code: CONFIG_ERROR_STATUS[error.code], message: error.message });
+  if (error instanceof RoutingUnavailableError) return new RpcException({ code: status.UNAVAILABLE, message: error.message });
   return error;
 }
 

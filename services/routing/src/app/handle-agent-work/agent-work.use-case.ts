@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { type AgentState, type Channel, RoutingError, type RoutingEvent, type RoutingSnapshot } from '../../domain';
 import { RoutingConfigRepository } from '../../persistence/routing-config.repository';
 import { agentOf, channelsOf, narrow } from '../manage-configuration/manage-configuration.use-case';
-import type { AgentSession, RoutingRuntime } from '../routing-runtime';
+import type { AgentSession, AnswerView, CommandOnce, RoutingRuntime } from '../routing-runtime';
 
 /** The agent as the desktop sees it. */
 export interface AgentStatusView {
@@ -50,34 +50,69 @@ export type PresenceChange = { readonly state: 'available' } | { readonly state:
 
 export type TransferTarget = { readonly queueId: string } | { readonly agentId: string };
 
+/** The work updates of one commit, per agent. */
+export type CommittedUpdates = ReadonlyMap<string, readonly WorkUpdate[]>;
+
+/** Where commits go besides this instance's streams: the other instances (ADR 0009). */
+export type WorkPublisher = (workspaceId: string, seq: number, updates: CommittedUpdates, resync: boolean) => void;
+
+/** One open work stream: told every commit of its workspace that concerns its agent. */
+interface WorkSink {
+  commit(seq: number, updates: readonly WorkUpdate[], resync: boolean): void;
+}
+
 /**
- * The agent desktop's commands, applied on this instance (it owns the workspace: single
- * instance and all-in-one). Work streams follow the runtime's commits, so an agent sees
- * exactly what was committed, in order.
+ * The agent desktop's commands, applied by the instance that owns the workspace. Work streams
+ * follow the commits of the workspace wherever they happen: this instance's own (at once) and
+ * other instances' (through `deliver`), each passed on once, in journal order.
  */
 export class AgentWorkUseCase {
   private readonly config = new RoutingConfigRepository();
-  private readonly streams = new Map<string, Set<(update: WorkUpdate) => void>>();
+  /** workspace → agent → open streams */
+  private readonly streams = new Map<string, Map<string, Set<WorkSink>>>();
+  private publisher?: WorkPublisher;
 
   constructor(private readonly runtime: RoutingRuntime) {
-    runtime.onCommitted(({ workspaceId, events, channelOf, sessionOf }) => {
+    runtime.onCommitted(({ workspaceId, seq, held, events, channelOf, sessionOf }) => {
+      const updates = new Map<string, WorkUpdate[]>();
       for (const event of events) {
         const agentId = agentOfEvent(event);
-        const listeners = agentId && this.streams.get(streamKey(workspaceId, agentId));
-        if (!listeners) continue;
-        const update = updateOf(event, channelOf, sessionOf);
-        if (update) for (const listener of listeners) listener(update);
+        const update = agentId && updateOf(event, channelOf, sessionOf);
+        if (!update) continue;
+        const list = updates.get(agentId) ?? [];
+        list.push(update);
+        updates.set(agentId, list);
       }
+      if (updates.size > 0) this.deliver(workspaceId, seq, updates, false);
+      // A commit by a non-owner is published even without updates: it tells the owner to reload.
+      if (updates.size > 0 || !held) this.publisher?.(workspaceId, seq, updates, false);
     });
+    runtime.onAdopted((workspaceId, seq) => this.publisher?.(workspaceId, seq, new Map(), true));
+  }
+
+  /** Sends every commit to the other instances too. */
+  publishTo(publisher: WorkPublisher): void {
+    this.publisher = publisher;
+  }
+
+  /** A commit (or a take-over, `resync`) of the workspace, from whichever instance made it. */
+  deliver(workspaceId: string, seq: number, updates: CommittedUpdates, resync: boolean): void {
+    const agents = this.streams.get(workspaceId);
+    if (!agents) return;
+    if (resync) {
+      for (const sinks of agents.values()) for (const sink of sinks) sink.commit(seq, [], true);
+      return;
+    }
+    for (const [agentId, list] of updates) for (const sink of agents.get(agentId) ?? []) sink.commit(seq, list, false);
   }
 
   /**
    * Logs the agent in with its profile narrowed to the tenants it asks for (all of the
    * profile's by default) that its token grants, and the channels it asks for.
    */
-  async login(caller: AgentCaller, tenantIds: readonly string[], channels: readonly Channel[]): Promise<AgentStatusView> {
+  login(caller: AgentCaller, tenantIds: readonly string[], channels: readonly Channel[], once?: CommandOnce): Promise<AgentStatusView> {
     const { workspaceId, agentId } = caller;
-    await this.runtime.execute(workspaceId, async (manager, now) => {
+    return this.runtime.executeAnswer(workspaceId, async (manager, now) => {
       const profile = await this.config.profile(manager, workspaceId, agentId);
       if (!profile) throw new RoutingError('AGENT_NOT_FOUND', `agent ${agentId} has no routing profile`);
       const granted = (tenantId: string) => caller.allTenants || caller.grantedTenantIds.includes(tenantId);
@@ -93,82 +128,124 @@ export class AgentWorkUseCase {
         { kind: 'upsertAgent', now, config },
         { kind: 'login', now, agentId },
       ];
-    });
-    return this.status(workspaceId, agentId);
+    }, statusAnswer(agentId), { once });
   }
 
-  async setState(caller: AgentCaller, change: PresenceChange): Promise<AgentStatusView> {
-    await this.runtime.execute(caller.workspaceId, (_manager, now) => [{ kind: 'setState', now, agentId: caller.agentId, ...change }]);
-    return this.status(caller.workspaceId, caller.agentId);
+  setState(caller: AgentCaller, change: PresenceChange, once?: CommandOnce): Promise<AgentStatusView> {
+    return this.runtime.executeAnswer(caller.workspaceId, (_manager, now) => [{ kind: 'setState', now, agentId: caller.agentId, ...change }], statusAnswer(caller.agentId), { once });
   }
 
-  async accept(caller: AgentCaller, tenantId: string, offerId: string): Promise<AssignmentView> {
-    const events = await this.runtime.execute(caller.workspaceId, (_manager, now) => [{ kind: 'accept', now, tenantId, offerId, agentId: caller.agentId }]);
-    const assigned = events.find((event) => event.type === 'assigned')!;
-    const channel = await this.runtime.read(caller.workspaceId, (_engine, _now, channelOf) => channelOf(assigned.interactionId)!);
-    return { interactionId: assigned.interactionId, tenantId, queueId: assigned.queueId, channel, wrappingUp: false };
+  accept(caller: AgentCaller, tenantId: string, offerId: string, once?: CommandOnce): Promise<AssignmentView> {
+    return this.runtime.executeAnswer(
+      caller.workspaceId,
+      (_manager, now) => [{ kind: 'accept', now, tenantId, offerId, agentId: caller.agentId }],
+      ({ events, channelOf }) => {
+        const assigned = events.find((event) => event.type === 'assigned')!;
+        return { interactionId: assigned.interactionId, tenantId, queueId: assigned.queueId, channel: channelOf(assigned.interactionId)!, wrappingUp: false };
+      },
+      { once },
+    );
   }
 
-  async reject(caller: AgentCaller, tenantId: string, offerId: string): Promise<void> {
-    await this.runtime.execute(caller.workspaceId, (_manager, now) => [{ kind: 'reject', now, tenantId, offerId, agentId: caller.agentId }]);
+  async reject(caller: AgentCaller, tenantId: string, offerId: string, once?: CommandOnce): Promise<void> {
+    await this.runtime.executeAnswer(caller.workspaceId, (_manager, now) => [{ kind: 'reject', now, tenantId, offerId, agentId: caller.agentId }], noAnswer, { once });
   }
 
   /** Whether the queue asks for a wrap-up. */
-  async complete(caller: AgentCaller, tenantId: string, interactionId: string): Promise<boolean> {
-    const events = await this.runtime.execute(caller.workspaceId, (_manager, now) => [{ kind: 'complete', now, tenantId, interactionId, agentId: caller.agentId }]);
-    const completed = events.find((event) => event.type === 'completed');
-    return completed?.type === 'completed' && completed.wrapUpRequired;
+  complete(caller: AgentCaller, tenantId: string, interactionId: string, once?: CommandOnce): Promise<boolean> {
+    return this.runtime.executeAnswer(
+      caller.workspaceId,
+      (_manager, now) => [{ kind: 'complete', now, tenantId, interactionId, agentId: caller.agentId }],
+      ({ events }) => events.some((event) => event.type === 'completed' && event.wrapUpRequired),
+      { once },
+    );
   }
 
-  async submitWrapUp(caller: AgentCaller, tenantId: string, interactionId: string, disposition: string, notes: string): Promise<void> {
-    await this.runtime.execute(
+  async submitWrapUp(caller: AgentCaller, tenantId: string, interactionId: string, disposition: string, notes: string, once?: CommandOnce): Promise<void> {
+    await this.runtime.executeAnswer(
       caller.workspaceId,
       (_manager, now) => [{ kind: 'submitWrapUp', now, tenantId, interactionId, agentId: caller.agentId, ...(disposition && { code: disposition }) }],
-      { wrapUpNotes: notes },
+      noAnswer,
+      { wrapUpNotes: notes, once },
     );
   }
 
   /** A queue must still be configured (a deleted queue's definition lingers in the engine). */
-  async transfer(caller: AgentCaller, tenantId: string, interactionId: string, to: TransferTarget): Promise<void> {
+  async transfer(caller: AgentCaller, tenantId: string, interactionId: string, to: TransferTarget, once?: CommandOnce): Promise<void> {
     const { workspaceId, agentId } = caller;
-    await this.runtime.execute(workspaceId, async (manager, now) => {
-      if ('queueId' in to && !(await this.config.queue(manager, workspaceId, to.queueId))) {
-        throw new RoutingError('QUEUE_NOT_FOUND', `queue ${to.queueId} is unknown`);
-      }
-      return [{ kind: 'transfer', now, tenantId, interactionId, agentId, to }];
-    });
+    await this.runtime.executeAnswer(
+      workspaceId,
+      async (manager, now) => {
+        if ('queueId' in to && !(await this.config.queue(manager, workspaceId, to.queueId))) {
+          throw new RoutingError('QUEUE_NOT_FOUND', `queue ${to.queueId} is unknown`);
+        }
+        return [{ kind: 'transfer', now, tenantId, interactionId, agentId, to }];
+      },
+      noAnswer,
+      { once },
+    );
   }
 
-  /** The current state, pending offers and assignments first, then every committed change. */
+  /**
+   * The current state, pending offers and assignments first, then every committed change. The
+   * snapshot says which commit it includes; commits up to it are dropped, later ones passed on
+   * once each (they may arrive twice: from this instance and back through Kafka). A take-over
+   * newer than what the stream has means commits may have been lost with the previous owner,
+   * so the stream sends a fresh snapshot.
+   */
   streamWork(workspaceId: string, agentId: string): Observable<WorkUpdate> {
     return new Observable<WorkUpdate>((subscriber) => {
-      const key = streamKey(workspaceId, agentId);
+      let seen = -1;
       let ready = false;
-      const listener = (update: WorkUpdate) => ready && subscriber.next(update);
-      const listeners = this.streams.get(key) ?? new Set();
-      listeners.add(listener);
-      this.streams.set(key, listeners);
-      // The read runs between commits: everything committed before it is in the snapshot, and
-      // the listener passes on only what commits after it.
-      this.runtime
-        .read(workspaceId, (engine, now) => {
-          subscriber.next(workSnapshotOf(engine.snapshot(), agentId, now));
-          ready = true;
-        })
-        .catch((error) => subscriber.error(error));
+      let waiting: { seq: number; updates: readonly WorkUpdate[]; resync: boolean }[] = [];
+      const sink: WorkSink = {
+        commit(seq, updates, resync) {
+          if (!ready) waiting.push({ seq, updates, resync });
+          else if (seq <= seen) return;
+          else if (resync) refresh();
+          else {
+            seen = seq;
+            for (const update of updates) subscriber.next(update);
+          }
+        },
+      };
+      const refresh = () => {
+        ready = false;
+        this.runtime
+          .read(workspaceId, (engine, now, _channelOf, seq) => ({ snapshot: workSnapshotOf(engine.snapshot(), agentId, now), seq }))
+          .then(({ snapshot, seq }) => {
+            if (subscriber.closed) return;
+            subscriber.next(snapshot);
+            seen = seq;
+            ready = true;
+            const queued = waiting;
+            waiting = [];
+            for (const commit of queued) sink.commit(commit.seq, commit.updates, commit.resync);
+          })
+          .catch((error) => subscriber.error(error));
+      };
+      const agents = this.streams.get(workspaceId) ?? new Map<string, Set<WorkSink>>();
+      this.streams.set(workspaceId, agents);
+      const sinks = agents.get(agentId) ?? new Set<WorkSink>();
+      agents.set(agentId, sinks);
+      sinks.add(sink);
+      refresh();
       return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) this.streams.delete(key);
+        sinks.delete(sink);
+        if (sinks.size === 0 && agents.get(agentId) === sinks) agents.delete(agentId);
+        if (agents.size === 0 && this.streams.get(workspaceId) === agents) this.streams.delete(workspaceId);
       };
     });
   }
-
-  status(workspaceId: string, agentId: string): Promise<AgentStatusView> {
-    return this.runtime.read(workspaceId, (engine, now) => workSnapshotOf(engine.snapshot(), agentId, now).status);
-  }
 }
 
-const streamKey = (workspaceId: string, agentId: string) => `${workspaceId}\u0000${agentId}`;
+/** The agent's status right after its command applied. */
+const statusAnswer =
+  (agentId: string) =>
+  ({ engine, now }: AnswerView): AgentStatusView =>
+    workSnapshotOf(engine.snapshot(), agentId, now).status;
+
+const noAnswer = () => null;
 
 function agentOfEvent(event: RoutingEvent): string | undefined {
   switch (event.type) {
@@ -214,6 +291,8 @@ function updateOf(
       return { kind: 'released', interactionId: event.interactionId, reason: event.timedOut ? 'wrap-up-timed-out' : 'wrapped-up' };
     case 'transferred':
       return { kind: 'released', interactionId: event.interactionId, reason: 'transferred' };
+    case 'deliveryFailed':
+      return { kind: 'released', interactionId: event.interactionId, reason: 'delivery-failed' };
     default:
       return undefined;
   }

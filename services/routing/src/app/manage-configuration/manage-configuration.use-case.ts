@@ -13,12 +13,17 @@ export interface ConfigCaller {
   readonly grantedTenantIds: readonly string[];
 }
 
+/** Every change here writes configuration rows (ExecuteOptions.changesConfiguration). */
+const CONFIGURATION = { changesConfiguration: true } as const;
+
 const notFound = (what: string) => new RoutingConfigError('CONFIG_NOT_FOUND', `${what} does not exist`);
 
 /**
  * The admin side of routing: configuration rows are the source of truth and the engine gets
  * each change in the same transaction that stores it, so an accepted row is always one the
- * engine accepted too (and a refused one is stored nowhere).
+ * engine accepted too (and a refused one is stored nowhere). Every change runs in the
+ * workspace's command order on its owner (ADR 0009), so a check ("is this skill still used?")
+ * and the write it guards never interleave with another change.
  */
 export class ManageConfigurationUseCase {
   private readonly config = new RoutingConfigRepository();
@@ -38,7 +43,7 @@ export class ManageConfigurationUseCase {
         }
         return [{ kind: 'upsertQueue', now, config: queueConfigOf(queue, await this.hoursOf(manager, workspaceId, queue)) }];
       },
-      { persist: (manager) => this.config.saveQueue(manager, workspaceId, queue) },
+      { persist: (manager) => this.config.saveQueue(manager, workspaceId, queue), changesConfiguration: true },
     );
     return queue;
   }
@@ -55,26 +60,39 @@ export class ManageConfigurationUseCase {
 
   /** The engine keeps a deleted queue's definition; without its row no new contact is admitted to it. */
   async deleteQueue(workspaceId: string, tenantId: string, queueId: string): Promise<void> {
-    await this.runtime.execute(workspaceId, async (manager, now, engine) => {
-      const queue = await this.config.queue(manager, workspaceId, queueId);
-      if (!queue || queue.config.tenantId !== tenantId) throw notFound(`queue ${queueId}`);
-      const users = [
-        ...(await this.config.profiles(manager, workspaceId)).filter((p) => p.queues.some((m) => m.queueId === queueId)).map((p) => `profile ${p.agentId}`),
-        ...(await this.config.queues(manager, workspaceId))
-          .filter((q) => q.config.overflow?.queueId === queueId || (q.whenClosed.kind === 'redirect' && q.whenClosed.queueId === queueId))
-          .map((q) => `queue ${q.config.queueId}`),
-      ];
-      if (users.length > 0) throw new RoutingConfigError('CONFIG_IN_USE', `queue ${queueId} is used by ${users.join(', ')}`);
-      const waiting = engine.queueStatus(queueId, now).waiting;
-      if (waiting > 0) throw new RoutingConfigError('CONFIG_IN_USE', `${waiting} contact(s) wait in queue ${queueId}`);
-      await this.config.deleteQueue(manager, workspaceId, queueId);
-      return [];
-    });
+    await this.runtime.execute(
+      workspaceId,
+      async (manager, now, engine) => {
+        const queue = await this.config.queue(manager, workspaceId, queueId);
+        if (!queue || queue.config.tenantId !== tenantId) throw notFound(`queue ${queueId}`);
+        const users = [
+          ...(await this.config.profiles(manager, workspaceId)).filter((p) => p.queues.some((m) => m.queueId === queueId)).map((p) => `profile ${p.agentId}`),
+          ...(await this.config.queues(manager, workspaceId))
+            .filter((q) => q.config.overflow?.queueId === queueId || (q.whenClosed.kind === 'redirect' && q.whenClosed.queueId === queueId))
+            .map((q) => `queue ${q.config.queueId}`),
+        ];
+        if (users.length > 0) throw new RoutingConfigError('CONFIG_IN_USE', `queue ${queueId} is used by ${users.join(', ')}`);
+        const waiting = engine.queueStatus(queueId, now).waiting;
+        if (waiting > 0) throw new RoutingConfigError('CONFIG_IN_USE', `${waiting} contact(s) wait in queue ${queueId}`);
+        await this.config.deleteQueue(manager, workspaceId, queueId);
+        // A journal entry, though the engine keeps the queue: another instance that still routes
+        // this workspace (a rebalance) then fails its next append and reloads, reading the rows again.
+        return [{ kind: 'tick', now }];
+      },
+      CONFIGURATION,
+    );
   }
 
   async putSkill(workspaceId: string, skill: SkillDefinition): Promise<SkillDefinition> {
     if (!/^[\w.-]{1,64}$/.test(skill.name)) throw new RoutingConfigError('CONFIG_INVALID', 'a skill name has 1-64 letters, digits, "_", "." or "-"');
-    await withTenantTransaction(this.dataSource, (manager) => this.config.saveSkill(manager, workspaceId, skill), { workspaceId });
+    await this.runtime.execute(
+      workspaceId,
+      async (manager) => {
+        await this.config.saveSkill(manager, workspaceId, skill);
+        return [];
+      },
+      CONFIGURATION,
+    );
     return skill;
   }
 
@@ -83,8 +101,8 @@ export class ManageConfigurationUseCase {
   }
 
   async deleteSkill(workspaceId: string, name: string): Promise<void> {
-    await withTenantTransaction(
-      this.dataSource,
+    await this.runtime.execute(
+      workspaceId,
       async (manager) => {
         const users = [
           ...(await this.config.profiles(manager, workspaceId)).filter((p) => name in p.skills).map((p) => `profile ${p.agentId}`),
@@ -94,8 +112,9 @@ export class ManageConfigurationUseCase {
         ];
         if (users.length > 0) throw new RoutingConfigError('CONFIG_IN_USE', `skill ${name} is used by ${users.join(', ')}`);
         if (!(await this.config.deleteSkill(manager, workspaceId, name))) throw notFound(`skill ${name}`);
+        return [];
       },
-      { workspaceId },
+      CONFIGURATION,
     );
   }
 
@@ -108,7 +127,7 @@ export class ManageConfigurationUseCase {
         (await this.config.queues(manager, workspaceId))
           .filter((queue) => queue.businessHoursId === hours.businessHoursId)
           .map((queue): RoutingCommand => ({ kind: 'upsertQueue', now, config: queueConfigOf(queue, hours) })),
-      { persist: (manager) => this.config.saveBusinessHours(manager, workspaceId, hours) },
+      { persist: (manager) => this.config.saveBusinessHours(manager, workspaceId, hours), changesConfiguration: true },
     );
     return hours;
   }
@@ -118,16 +137,17 @@ export class ManageConfigurationUseCase {
   }
 
   async deleteBusinessHours(workspaceId: string, businessHoursId: string): Promise<void> {
-    await withTenantTransaction(
-      this.dataSource,
+    await this.runtime.execute(
+      workspaceId,
       async (manager) => {
         const users = (await this.config.queues(manager, workspaceId)).filter((q) => q.businessHoursId === businessHoursId);
         if (users.length > 0) {
           throw new RoutingConfigError('CONFIG_IN_USE', `business hours ${businessHoursId} are used by ${users.map((q) => `queue ${q.config.queueId}`).join(', ')}`);
         }
         if (!(await this.config.deleteBusinessHours(manager, workspaceId, businessHoursId))) throw notFound(`business hours ${businessHoursId}`);
+        return [];
       },
-      { workspaceId },
+      CONFIGURATION,
     );
   }
 
@@ -146,7 +166,7 @@ export class ManageConfigurationUseCase {
           session && session.presence !== 'offline' ? narrow({ ...profile, workspaceId }, session.config.tenantIds, channelsOf(session.config)) : { ...profile, workspaceId };
         return [{ kind: 'upsertAgent', now, config }];
       },
-      { persist: (manager) => this.config.saveProfile(manager, workspaceId, profile) },
+      { persist: (manager) => this.config.saveProfile(manager, workspaceId, profile), changesConfiguration: true },
     );
     return profile;
   }
@@ -162,12 +182,16 @@ export class ManageConfigurationUseCase {
   }
 
   async deleteProfile(workspaceId: string, agentId: string): Promise<void> {
-    await this.runtime.execute(workspaceId, async (manager, _now, engine) => {
-      const agent = agentOf(engine.snapshot(), agentId);
-      if (agent && agent.presence !== 'offline') throw new RoutingConfigError('CONFIG_IN_USE', `agent ${agentId} is logged in`);
-      if (!(await this.config.deleteProfile(manager, workspaceId, agentId))) throw notFound(`routing profile of agent ${agentId}`);
-      return [];
-    });
+    await this.runtime.execute(
+      workspaceId,
+      async (manager, _now, engine) => {
+        const agent = agentOf(engine.snapshot(), agentId);
+        if (agent && agent.presence !== 'offline') throw new RoutingConfigError('CONFIG_IN_USE', `agent ${agentId} is logged in`);
+        if (!(await this.config.deleteProfile(manager, workspaceId, agentId))) throw notFound(`routing profile of agent ${agentId}`);
+        return [];
+      },
+      CONFIGURATION,
+    );
   }
 
   private readOnly<T>(workspaceId: string, read: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -13,7 +13,7 @@ describe(loadHistoryConfig.name, () => {
   it('fills defaults around the required settings', () => {
     const sut = loadHistoryConfig({ ...minimal, HISTORY_KAFKA_BROKERS: 'k1:9092, k2:9092', HISTORY_DEFAULT_PHONE_REGION: 'TH' });
 
-    expect(sut).toMatchObject({ kafkaBrokers: ['k1:9092', 'k2:9092'], consumerGroup: 'interaction-history', httpPort: 8080, defaultPhoneRegion: 'TH', oidcAudience: 'contact-center-api' });
+    expect(sut).toMatchObject({ kafkaBrokers: ['k1:9092', 'k2:9092'], consumerGroup: 'interaction-history', httpPort: 8080, defaultPhoneRegion: 'TH', oidcAudience: 'contact-center-api', caseWindowHours: 72 });
   });
 
   it('lists every problem at once', () => {

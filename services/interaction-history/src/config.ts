@@ -19,6 +19,8 @@ export interface HistoryConfig {
   /** Signs page tokens; every instance needs the same one. */
   readonly cursorSecret: string;
   readonly defaultPhoneRegion?: CountryCode;
+  /** How far apart two interactions of a customer in one queue may be to fall into one case. */
+  readonly caseWindowHours: number;
 }
 
 const PREFIX = 'HISTORY_';
@@ -41,6 +43,7 @@ const settings = {
   oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
   cursorSecret: ['CURSOR_SECRET', secret(32)],
   defaultPhoneRegion: ['DEFAULT_PHONE_REGION', region],
+  caseWindowHours: ['CASE_WINDOW_HOURS', integer(72, 1, 8760)],
 } as const satisfies Settings;
 
 export const HISTORY_ENV_VARS = envVarNames(PREFIX, settings);

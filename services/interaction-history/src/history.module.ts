@@ -22,6 +22,10 @@ export interface HistoryModuleOptions {
   readonly defaultPhoneRegion?: CountryCode;
   /** Consumer group of the event consumer (default `interaction-history`). */
   readonly consumerGroup?: string;
+  /** Interactions of a customer in one queue this close (default 72 h) fall into one case. */
+  readonly caseWindowHours?: number;
+  /** Topics the consumer reads (default HISTORY_TOPICS); tests use topics of their own. */
+  readonly topics?: readonly string[];
   /**
    * The history database as the relay role (cc_relay): when given, the module relays its outbox
    * (CustomerCreated/Merged/Erased) to the bus; otherwise the host must.
@@ -58,13 +62,14 @@ class HistoryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 export class HistoryModule {
   static register(options: HistoryModuleOptions): DynamicModule {
     const { dataSource, eventBus } = options;
+    const caseWindowMs = (options.caseWindowHours ?? 72) * 3_600_000;
     const relay = options.relayDatabaseUrl ? new OutboxRelay({ connectionString: options.relayDatabaseUrl, bus: eventBus }) : null;
     return {
       module: HistoryModule,
       controllers: [HistoryController],
       providers: [
         { provide: ReadHistoryUseCase, useValue: new ReadHistoryUseCase(dataSource, new PageCursorCodec(options.cursorSecret)) },
-        { provide: KeepRecordsUseCase, useValue: new KeepRecordsUseCase(dataSource) },
+        { provide: KeepRecordsUseCase, useValue: new KeepRecordsUseCase(dataSource, caseWindowMs) },
         { provide: MergeCustomersUseCase, useValue: new MergeCustomersUseCase(dataSource) },
         { provide: EraseCustomerUseCase, useValue: new EraseCustomerUseCase(dataSource) },
         { provide: HISTORY_DEFAULT_PHONE_REGION, useValue: options.defaultPhoneRegion },
@@ -73,9 +78,10 @@ export class HistoryModule {
           useValue: new HistoryEventsConsumer({
             dataSource,
             eventBus,
-            ingest: new IngestHistoryUseCase(new ResolveIdentityUseCase()),
+            ingest: new IngestHistoryUseCase(new ResolveIdentityUseCase(), caseWindowMs),
             groupId: options.consumerGroup ?? 'interaction-history',
             defaultPhoneRegion: options.defaultPhoneRegion,
+            topics: options.topics,
           }),
         },
         { provide: RELAY, useValue: relay },

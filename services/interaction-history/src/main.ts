@@ -18,5 +18,6 @@ runService({
       defaultPhoneRegion: config.defaultPhoneRegion,
       consumerGroup: config.consumerGroup,
       relayDatabaseUrl: config.relayDatabaseUrl,
+      caseWindowHours: config.caseWindowHours,
     }),
 });

@@ -1,12 +1,13 @@
 import { Topics } from '@contactcenter/contracts';
 import { handleBatchWithInbox, handleWithInbox, type ConsumedEvent, type EventBus, type Subscription } from '@contactcenter/messaging';
+import { TenantContext } from '@contactcenter/tenancy';
 import type { CountryCode } from 'libphonenumber-js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { HistoryItem } from '../app/ingest-events/history-item';
 import type { IngestHistoryUseCase } from '../app/ingest-events/ingest-history.use-case';
 import { historyItemOf } from './history-event.mapper';
 
-export const HISTORY_TOPICS = [Topics.interaction, Topics.call, Topics.message] as const;
+export const HISTORY_TOPICS = [Topics.interaction, Topics.call, Topics.message, Topics.qa] as const;
 
 export interface HistoryEventsConsumerOptions {
   readonly dataSource: DataSource;
@@ -20,9 +21,10 @@ export interface HistoryEventsConsumerOptions {
 }
 
 /**
- * Interaction, call and message events → customers, interaction records and messages. A batch
- * of one tenant is folded in one transaction with its inbox marks, so a redelivered event
- * changes nothing; a failing batch is retried event by event and the poison one dead-lettered.
+ * Interaction, call, message and QA (recording, survey) events → customers, interaction records and
+ * messages. A batch of one tenant is folded in one transaction with its inbox marks, so a
+ * redelivered event changes nothing; a failing batch is retried event by event and the poison
+ * one dead-lettered.
  */
 export class HistoryEventsConsumer {
   private subscription?: Subscription;
@@ -49,6 +51,8 @@ export class HistoryEventsConsumer {
   private async fold(manager: EntityManager, events: readonly ConsumedEvent[]): Promise<void> {
     if (events.length === 0) return;
     const items = events.map((event) => historyItemOf(event, this.options.defaultPhoneRegion)).filter((item): item is HistoryItem => item !== undefined);
-    await this.options.ingest.execute(manager, events[0].tenantId, items);
+    const { workspaceId, tenantId } = events[0];
+    // The scope in context spares the outbox a query for it on every append.
+    await TenantContext.run({ workspaceId, tenantId }, () => this.options.ingest.execute(manager, tenantId, items));
   }
 }

@@ -23,6 +23,13 @@ import {
 } from './history-proto.mapper';
 import { mapRpcErrors } from './rpc-error.mapper';
 
+/*
+ * Who may do what. The guard admits a caller only for a tenant its token grants (x-tenant-id;
+ * PERMISSION_DENIED otherwise): an agent sees the customers of its granted tenants and no
+ * others, and within one, rows of other tenants are invisible (RLS), so their ids are NOT_FOUND.
+ * Within a granted tenant every role reads, annotates and files (ROLES); what rewrites or
+ * releases a customer's whole history takes more.
+ */
 /** Merging rewrites two customers' histories: not for agents on their own. */
 const MERGERS: readonly Role[] = ['supervisor', 'team-lead', 'tenant-admin', 'platform-admin', 'integration', 'service'];
 /** GDPR requests are handled by administrators or the tools they integrate. */
@@ -185,6 +192,28 @@ export class HistoryController {
   }
 
   @RequireRoles(...ROLES)
+  @GrpcMethod(historyV1.HISTORY_SERVICE_NAME, 'LinkInteractionToCase')
+  linkInteractionToCase(@Payload() request: historyV1.LinkInteractionToCaseRequest): Promise<historyV1.LinkInteractionToCaseResponse> {
+    return mapRpcErrors(async () => {
+      const interaction = await this.records.linkInteractionToCase(tenant('LinkInteractionToCase'), {
+        interactionId: required('interaction_id', request.interactionId),
+        caseId: required('case_id', request.caseId),
+        at: new Date(),
+      });
+      return { interaction: interactionMessage(interaction) };
+    });
+  }
+
+  @RequireRoles(...ROLES)
+  @GrpcMethod(historyV1.HISTORY_SERVICE_NAME, 'UnlinkInteractionFromCase')
+  unlinkInteractionFromCase(@Payload() request: historyV1.UnlinkInteractionFromCaseRequest): Promise<historyV1.UnlinkInteractionFromCaseResponse> {
+    return mapRpcErrors(async () => {
+      const interaction = await this.records.unlinkInteractionFromCase(tenant('UnlinkInteractionFromCase'), { interactionId: required('interaction_id', request.interactionId), at: new Date() });
+      return { interaction: interactionMessage(interaction) };
+    });
+  }
+
+  @RequireRoles(...ROLES)
   @GrpcMethod(historyV1.HISTORY_SERVICE_NAME, 'ScreenPop')
   screenPop(@Payload() request: historyV1.ScreenPopRequest): Promise<historyV1.ScreenPopResponse> {
     return mapRpcErrors(async () => {
@@ -208,6 +237,20 @@ export class HistoryController {
         pageToken: request.pageToken,
       });
       return { messages: page.items.map(messageMessage), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  @RequireRoles(...ROLES)
+  @GrpcMethod(historyV1.HISTORY_SERVICE_NAME, 'SearchNotes')
+  searchNotes(@Payload() request: historyV1.SearchNotesRequest): Promise<historyV1.SearchNotesResponse> {
+    return mapRpcErrors(async () => {
+      const page = await this.reads.searchNotes(tenant('SearchNotes'), {
+        text: request.query ?? '',
+        customerId: request.customerId || undefined,
+        pageSize: request.pageSize,
+        pageToken: request.pageToken,
+      });
+      return { notes: page.items.map(noteMessage), nextPageToken: page.nextPageToken };
     });
   }
 

@@ -48,15 +48,26 @@ export class CustomerDataRepository {
 
   /**
    * Deletes the personal data of a live customer and those merged into it: identities, messages,
-   * notes, cases and the name. Interactions stay as anonymous facts (times, queues, agents);
-   * the customer row stays as a tombstone so its id answers NOT_FOUND and late events find it.
+   * notes, cases, wrap-up notes and the name. Interactions stay as anonymous facts (times,
+   * queues, agents, dispositions); the customer row stays as a tombstone so its id answers
+   * NOT_FOUND and late events find it.
    */
   async erase(manager: EntityManager, tenantId: string, liveId: string, erasedBy: string, reason: string, at: Date): Promise<void> {
     const params = [tenantId, liveId];
     await manager.query(`DELETE FROM "messages" WHERE ${MESSAGES_OF}`, params);
     await manager.query(`DELETE FROM "notes" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES})`, params);
+    await manager.query(`UPDATE "interactions" SET "case_id" = NULL WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) AND "case_id" IS NOT NULL`, params);
     await manager.query(`DELETE FROM "cases" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES})`, params);
     await manager.query(`DELETE FROM "customer_identities" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES})`, params);
+    // Wrap-up notes are what agents wrote about the customer and a subject what the customer
+    // wrote; the disposition codes stay (withoutPersonalData, in SQL).
+    await manager.query(
+      `UPDATE "interactions" SET "record" = jsonb_set("record", '{wrapUps}',
+              (SELECT COALESCE(jsonb_agg(w || '{"notes": ""}'::jsonb ORDER BY n), '[]'::jsonb) FROM jsonb_array_elements("record"->'wrapUps') WITH ORDINALITY AS x(w, n))) - 'subject',
+              "updated_at" = now()
+        WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) AND jsonb_typeof("record"->'wrapUps') = 'array'`,
+      params,
+    );
     await manager.query(
       `UPDATE "customers" SET "display_name" = NULL, "erased_at" = $3, "updated_at" = $3 WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES})`,
       [...params, at],
@@ -74,7 +85,7 @@ export class CustomerDataRepository {
     return {
       customers: await rows(`SELECT "customer_id", "display_name", "merged_into", "created_at", "updated_at" FROM "customers" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) ORDER BY "created_at"`),
       identities: await rows(`SELECT "kind", "value", "customer_id", "linked_at" FROM "customer_identities" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) ORDER BY "kind", "value"`),
-      interactions: await rows(`SELECT "interaction_id", "customer_id", "channel", "started_at", "record" FROM "interactions" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) ORDER BY "started_at", "interaction_id"`),
+      interactions: await rows(`SELECT "interaction_id", "customer_id", "channel", "started_at", "case_id", "record" FROM "interactions" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) ORDER BY "started_at", "interaction_id"`),
       messages: await rows(`SELECT "message_id", "interaction_id", "channel", "direction", "agent_id", "body", "attachments", "sent_at" FROM "messages" WHERE ${MESSAGES_OF} ORDER BY "sent_at", "message_id"`),
       notes: await rows(`SELECT "note_id", "interaction_id", "author_id", "body", "created_at" FROM "notes" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) ORDER BY "created_at"`),
       cases: await rows(`SELECT "case_id", "subject", "status", "owner_id", "created_at", "updated_at" FROM "cases" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) ORDER BY "created_at"`),

@@ -20,13 +20,16 @@ export const ALIASES = `SELECT "customer_id" FROM "customers" WHERE "tenant_id" 
 
 /** Customers, their identities and the merge and erasure audit; every query names the tenant. */
 export class CustomerRepository {
-  /** The live customer an id names, following a merge; undefined when unknown or erased. */
+  /**
+   * The live customer an id names, following a merge; undefined when unknown or erased. The
+   * hop is a scalar subquery: joined on COALESCE the planner scans every customer instead.
+   */
   async liveId(manager: EntityManager, tenantId: string, customerId: string): Promise<string | undefined> {
     if (!isCustomerId(customerId)) return undefined;
     const rows: { id: string }[] = await manager.query(
-      `SELECT live."customer_id" AS id FROM "customers" c
-         JOIN "customers" live ON live."tenant_id" = c."tenant_id" AND live."customer_id" = COALESCE(c."merged_into", c."customer_id")
-        WHERE c."tenant_id" = $1 AND c."customer_id" = $2 AND c."erased_at" IS NULL AND live."erased_at" IS NULL`,
+      `SELECT live."customer_id" AS id FROM "customers" live
+        WHERE live."tenant_id" = $1 AND live."erased_at" IS NULL
+          AND live."customer_id" = (SELECT COALESCE(c."merged_into", c."customer_id") FROM "customers" c WHERE c."tenant_id" = $1 AND c."customer_id" = $2 AND c."erased_at" IS NULL)`,
       [tenantId, customerId],
     );
     return rows[0]?.id;
@@ -34,17 +37,36 @@ export class CustomerRepository {
 
   /** A live customer with every identity, its merged ones' included. */
   async view(manager: EntityManager, tenantId: string, liveId: string): Promise<CustomerView | undefined> {
-    const [row]: CustomerRow[] = await manager.query(
-      `SELECT "customer_id", "display_name", "created_at", "updated_at" FROM "customers"
+    const [row]: (CustomerRow & { identities: { kind: IdentityKind; value: string }[] })[] = await manager.query(
+      `SELECT "customer_id", "display_name", "created_at", "updated_at",
+              (SELECT COALESCE(jsonb_agg(jsonb_build_object('kind', i."kind", 'value', i."value") ORDER BY i."kind", i."value"), '[]'::jsonb)
+                 FROM "customer_identities" i WHERE i."tenant_id" = $1 AND i."customer_id" IN (${ALIASES})) AS identities
+         FROM "customers"
         WHERE "tenant_id" = $1 AND "customer_id" = $2 AND "erased_at" IS NULL AND "merged_into" IS NULL`,
       [tenantId, liveId],
     );
     if (!row) return undefined;
-    const identities: { kind: IdentityKind; value: string }[] = await manager.query(
-      `SELECT "kind", "value" FROM "customer_identities" WHERE "tenant_id" = $1 AND "customer_id" IN (${ALIASES}) ORDER BY "kind", "value"`,
-      [tenantId, liveId],
+    return { customerId: row.customer_id, displayName: row.display_name, identities: row.identities, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  /** The live customer owning an identity (merges followed), in one statement; undefined when nobody does. */
+  async viewOfIdentity(manager: EntityManager, tenantId: string, identity: CustomerIdentity): Promise<CustomerView | undefined> {
+    const [row]: (CustomerRow & { identities: { kind: IdentityKind; value: string }[] })[] = await manager.query(
+      `SELECT live."customer_id", live."display_name", live."created_at", live."updated_at",
+              (SELECT COALESCE(jsonb_agg(jsonb_build_object('kind', o."kind", 'value', o."value") ORDER BY o."kind", o."value"), '[]'::jsonb)
+                 FROM "customer_identities" o
+                WHERE o."tenant_id" = $1
+                  AND o."customer_id" IN (SELECT "customer_id" FROM "customers" WHERE "tenant_id" = $1 AND ("customer_id" = live."customer_id" OR "merged_into" = live."customer_id"))) AS identities
+         FROM "customers" live
+        WHERE live."tenant_id" = $1 AND live."erased_at" IS NULL AND live."merged_into" IS NULL
+          AND live."customer_id" = (
+            SELECT COALESCE(c."merged_into", c."customer_id") FROM "customer_identities" i
+              JOIN "customers" c ON c."tenant_id" = i."tenant_id" AND c."customer_id" = i."customer_id"
+             WHERE i."tenant_id" = $1 AND i."kind" = $2 AND i."value" = $3 AND c."erased_at" IS NULL)`,
+      [tenantId, identity.kind, identity.value],
     );
-    return { customerId: row.customer_id, displayName: row.display_name, identities, createdAt: row.created_at, updatedAt: row.updated_at };
+    if (!row) return undefined;
+    return { customerId: row.customer_id, displayName: row.display_name, identities: row.identities, createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
   /** The live owner of each identity (merges followed), by `kind:value`. */
@@ -61,17 +83,27 @@ export class CustomerRepository {
     return new Map(rows.map((row) => [`${row.kind}:${row.value}`, row.owner]));
   }
 
-  async create(manager: EntityManager, tenantId: string, customerId: string, at: Date, displayName: string | null = null): Promise<void> {
+  /** New customers without a name, in one statement. */
+  async createMany(manager: EntityManager, tenantId: string, customers: readonly { customerId: string; at: Date }[]): Promise<void> {
+    if (customers.length === 0) return;
     await manager.query(
-      `INSERT INTO "customers" ("tenant_id", "customer_id", "display_name", "created_at", "updated_at") VALUES ($1, $2, $3, $4, $4)`,
-      [tenantId, customerId, displayName, at],
+      `INSERT INTO "customers" ("tenant_id", "customer_id", "created_at", "updated_at")
+       SELECT $1, u.id, u.at, u.at FROM unnest($2::uuid[], $3::timestamptz[]) AS u(id, at)`,
+      [tenantId, customers.map((c) => c.customerId), customers.map((c) => c.at.toISOString())],
     );
   }
 
   async link(manager: EntityManager, tenantId: string, identity: CustomerIdentity, customerId: string, at: Date): Promise<void> {
+    await this.linkMany(manager, tenantId, [{ identity, customerId, at }]);
+  }
+
+  /** Identities to their customers, in one statement. */
+  async linkMany(manager: EntityManager, tenantId: string, links: readonly { identity: CustomerIdentity; customerId: string; at: Date }[]): Promise<void> {
+    if (links.length === 0) return;
     await manager.query(
-      `INSERT INTO "customer_identities" ("tenant_id", "kind", "value", "customer_id", "linked_at") VALUES ($1, $2, $3, $4, $5)`,
-      [tenantId, identity.kind, identity.value, customerId, at],
+      `INSERT INTO "customer_identities" ("tenant_id", "kind", "value", "customer_id", "linked_at")
+       SELECT $1, u.kind, u.value, u.customer_id, u.at FROM unnest($2::text[], $3::text[], $4::uuid[], $5::timestamptz[]) AS u(kind, value, customer_id, at)`,
+      [tenantId, links.map((l) => l.identity.kind), links.map((l) => l.identity.value), links.map((l) => l.customerId), links.map((l) => l.at.toISOString())],
     );
   }
 

@@ -16,6 +16,16 @@ export interface InteractionView {
   readonly customerId: string | null;
   readonly record: InteractionRecord;
   readonly messageCount: number;
+  /** The case an agent filed it under. */
+  readonly caseId: string | null;
+}
+
+/** An attachment as the channel stored it: history keeps the reference, not the content. */
+export interface AttachmentReference {
+  readonly attachmentId: string;
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly sizeBytes: number;
 }
 
 export interface MessageView {
@@ -26,7 +36,7 @@ export interface MessageView {
   readonly direction: HistoryDirection;
   readonly agentId: string | null;
   readonly text: string;
-  readonly attachmentNames: readonly string[];
+  readonly attachments: readonly AttachmentReference[];
   readonly sentAt: Date;
 }
 

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { HistoryChannel, HistoryDirection, InteractionRecord } from '../domain/interaction-record';
+import { belongToSameCase, type CaseCandidate, chooseCase } from '../domain/case-matching.policy';
+import { type HistoryChannel, type HistoryDirection, type InteractionRecord, storedInteractionRecord } from '../domain/interaction-record';
 import { ALIASES, escapeLike } from './customer.repository';
-import type { InteractionView, MessageView } from './history-views';
+import type { AttachmentReference, InteractionView, MessageView } from './history-views';
 
 export interface NewMessage {
   readonly messageId: string;
@@ -11,15 +12,16 @@ export interface NewMessage {
   readonly direction: HistoryDirection;
   readonly agentId: string | null;
   readonly text: string;
-  readonly attachmentNames: readonly string[];
+  readonly attachments: readonly AttachmentReference[];
   readonly sentAt: Date;
 }
 
-interface InteractionRow {
+export interface InteractionRow {
   interaction_id: string;
   customer_id: string | null;
   record: InteractionRecord;
   message_count: number;
+  case_id: string | null;
 }
 
 interface MessageRow {
@@ -30,14 +32,15 @@ interface MessageRow {
   direction: HistoryDirection;
   agent_id: string | null;
   body: string;
-  attachments: string[];
+  /** References; rows stored before references were kept hold bare file names. */
+  attachments: (AttachmentReference | string)[];
   sent_at: Date;
 }
 
 // Interactions and messages are visible only while their customer is not erased; the live
 // customer id follows merges.
 const INTERACTION_SELECT = `
-  SELECT i."interaction_id", COALESCE(c."merged_into", c."customer_id") AS customer_id, i."record",
+  SELECT i."interaction_id", COALESCE(c."merged_into", c."customer_id") AS customer_id, i."record", i."case_id",
          (SELECT count(*)::int FROM "messages" m WHERE m."tenant_id" = i."tenant_id" AND m."interaction_id" = i."interaction_id") AS message_count
     FROM "interactions" i
     LEFT JOIN "customers" c ON c."tenant_id" = i."tenant_id" AND c."customer_id" = i."customer_id"`;
@@ -48,11 +51,12 @@ const MESSAGE_SELECT = `
     LEFT JOIN "interactions" i ON i."tenant_id" = m."tenant_id" AND i."interaction_id" = m."interaction_id"
     LEFT JOIN "customers" c ON c."tenant_id" = m."tenant_id" AND c."customer_id" = COALESCE(i."customer_id", m."customer_id")`;
 
-const interactionView = (row: InteractionRow): InteractionView => ({
+export const interactionView = (row: InteractionRow): InteractionView => ({
   interactionId: row.interaction_id,
   customerId: row.customer_id,
-  record: row.record,
+  record: storedInteractionRecord(row.record),
   messageCount: row.message_count,
+  caseId: row.case_id,
 });
 
 const messageView = (row: MessageRow): MessageView => ({
@@ -63,8 +67,27 @@ const messageView = (row: MessageRow): MessageView => ({
   direction: row.direction,
   agentId: row.agent_id,
   text: row.body,
-  attachmentNames: row.attachments,
+  attachments: row.attachments.map((a) => (typeof a === 'string' ? { attachmentId: '', fileName: a, contentType: '', sizeBytes: 0 } : a)),
   sentAt: row.sent_at,
+});
+
+interface CandidateRow {
+  queue_id: string | null;
+  subject: string | null;
+  reference_token: string | null;
+  started_ms: string;
+}
+
+// What the case rule compares, read from the stored record.
+const CANDIDATE_COLUMNS = `o."record"->'queue'->>'value' AS queue_id, o."record"->'subject'->>'value' AS subject,
+  o."record"->'referenceToken'->>'value' AS reference_token, (extract(epoch FROM o."started_at") * 1000)::bigint AS started_ms`;
+
+const candidateOf = (row: CandidateRow, customerId: string): CaseCandidate => ({
+  customerId,
+  startedAt: Number(row.started_ms),
+  queueId: row.queue_id ?? undefined,
+  subject: row.subject ?? undefined,
+  referenceToken: row.reference_token ?? undefined,
 });
 
 export interface MessagePosition {
@@ -74,14 +97,94 @@ export interface MessagePosition {
 
 /** Interactions (folded records) and their messages; every query names the tenant. */
 export class InteractionRepository {
-  /** Stored records of these interactions; lock them first (lockSubjects). */
-  async loadRecords(manager: EntityManager, tenantId: string, ids: readonly string[]): Promise<Map<string, InteractionRecord>> {
+  /** Stored records of these interactions and their cases; lock them first (lockSubjects). */
+  async loadRecords(
+    manager: EntityManager,
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, { record: InteractionRecord; caseId: string | null; caseByAgent: boolean }>> {
     if (ids.length === 0) return new Map();
-    const rows: { interaction_id: string; record: InteractionRecord }[] = await manager.query(
-      `SELECT "interaction_id", "record" FROM "interactions" WHERE "tenant_id" = $1 AND "interaction_id" = ANY($2::text[])`,
+    const rows: { interaction_id: string; record: InteractionRecord; case_id: string | null; case_by_agent: boolean }[] = await manager.query(
+      `SELECT "interaction_id", "record", "case_id", "case_by_agent" FROM "interactions" WHERE "tenant_id" = $1 AND "interaction_id" = ANY($2::text[])`,
       [tenantId, ids],
     );
-    return new Map(rows.map((row) => [row.interaction_id, row.record]));
+    return new Map(rows.map((row) => [row.interaction_id, { record: storedInteractionRecord(row.record), caseId: row.case_id, caseByAgent: row.case_by_agent }]));
+  }
+
+  /**
+   * For each unfiled interaction, the case it joins by the automatic rule (chooseCase): among
+   * interactions of the same customer filed under an open or pending case that started within
+   * `windowMs` of it. Driven from the customers' open cases, so a customer without one costs one
+   * index probe.
+   */
+  async casesNearby(manager: EntityManager, tenantId: string, unfiled: readonly (CaseCandidate & { interactionId: string })[], windowMs: number): Promise<Map<string, string>> {
+    if (unfiled.length === 0) return new Map();
+    const rows: (CandidateRow & { id: string; case_id: string })[] = await manager.query(
+      `SELECT u.id, o."case_id", ${CANDIDATE_COLUMNS}
+         FROM unnest($2::text[], $3::uuid[], $4::bigint[]) AS u(id, customer_id, started_ms)
+         JOIN "cases" k ON k."tenant_id" = $1 AND k."customer_id" = u.customer_id AND k."status" IN ('open', 'pending')
+         JOIN "interactions" o ON o."tenant_id" = $1 AND o."customer_id" = u.customer_id AND o."case_id" = k."case_id" AND o."interaction_id" <> u.id
+          AND o."started_at" BETWEEN to_timestamp((u.started_ms - $5) / 1000.0) AND to_timestamp((u.started_ms + $5) / 1000.0)`,
+      [tenantId, unfiled.map((u) => u.interactionId), unfiled.map((u) => u.customerId), unfiled.map((u) => u.startedAt), windowMs],
+    );
+    const filed = new Map<string, string>();
+    for (const candidate of unfiled) {
+      const neighbours = rows.filter((row) => row.id === candidate.interactionId).map((row) => ({ ...candidateOf(row, candidate.customerId), caseId: row.case_id }));
+      const caseId = chooseCase(candidate, neighbours, windowMs);
+      if (caseId) filed.set(candidate.interactionId, caseId);
+    }
+    return filed;
+  }
+
+  /**
+   * Files under the seed's case every unfiled interaction of its customer (and those merged into
+   * it) that the automatic rule puts with the seed (belongToSameCase), except those an agent
+   * unfiled; which ones. The seed is locked; candidates are filed only while still unfiled.
+   */
+  async fileNearby(manager: EntityManager, tenantId: string, seed: { interactionId: string; liveCustomerId: string; caseId: string }, windowMs: number): Promise<string[]> {
+    const rows: (CandidateRow & { id: string; is_seed: boolean })[] = await manager.query(
+      `WITH s AS (SELECT "started_at" FROM "interactions" WHERE "tenant_id" = $1 AND "interaction_id" = $3)
+       SELECT o."interaction_id" AS id, o."interaction_id" = $3 AS is_seed, ${CANDIDATE_COLUMNS}
+         FROM "interactions" o, s
+        WHERE o."tenant_id" = $1 AND o."customer_id" IN (${ALIASES})
+          AND (o."interaction_id" = $3 OR (o."case_id" IS NULL AND NOT o."case_by_agent"))
+          AND o."started_at" BETWEEN s."started_at" - $4 * interval '1 millisecond' AND s."started_at" + $4 * interval '1 millisecond'`,
+      [tenantId, seed.liveCustomerId, seed.interactionId, windowMs],
+    );
+    const seedRow = rows.find((row) => row.is_seed);
+    if (!seedRow) return [];
+    const seedCandidate = candidateOf(seedRow, seed.liveCustomerId);
+    const joining = rows.filter((row) => !row.is_seed && belongToSameCase(seedCandidate, candidateOf(row, seed.liveCustomerId), windowMs)).map((row) => row.id);
+    if (joining.length === 0) return [];
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [updated]: [{ interaction_id: string }[], number] = await manager.query(
+      `UPDATE "interactions" SET "case_id" = $3, "updated_at" = now()
+        WHERE "tenant_id" = $1 AND "interaction_id" = ANY($2::text[]) AND "case_id" IS NULL AND NOT "case_by_agent"
+        RETURNING "interaction_id"`,
+      [tenantId, joining, seed.caseId],
+    );
+    return updated.map((row) => row.interaction_id);
+  }
+
+  /** Files interactions under cases, or takes them out with null; `byAgent` pins the choice against the automatic rule. */
+  async setCases(manager: EntityManager, tenantId: string, cases: ReadonlyMap<string, string | null>, byAgent: boolean): Promise<void> {
+    if (cases.size === 0) return;
+    await manager.query(
+      `UPDATE "interactions" i SET "case_id" = u.case_id, "case_by_agent" = $4, "updated_at" = now()
+         FROM unnest($2::text[], $3::uuid[]) AS u(id, case_id)
+        WHERE i."tenant_id" = $1 AND i."interaction_id" = u.id`,
+      [tenantId, [...cases.keys()], [...cases.values()], byAgent],
+    );
+  }
+
+  /** Which of these customers are erased: their interactions must not take personal data again. */
+  async erasedAmong(manager: EntityManager, tenantId: string, customerIds: readonly string[]): Promise<Set<string>> {
+    if (customerIds.length === 0) return new Set();
+    const rows: { customer_id: string }[] = await manager.query(
+      `SELECT "customer_id" FROM "customers" WHERE "tenant_id" = $1 AND "customer_id" = ANY($2::uuid[]) AND "erased_at" IS NOT NULL`,
+      [tenantId, customerIds],
+    );
+    return new Set(rows.map((row) => row.customer_id));
   }
 
   async saveRecords(manager: EntityManager, tenantId: string, records: readonly InteractionRecord[]): Promise<void> {
@@ -128,7 +231,7 @@ export class InteractionRepository {
         messages.map((m) => m.direction),
         messages.map((m) => m.agentId),
         messages.map((m) => m.text),
-        messages.map((m) => JSON.stringify(m.attachmentNames)),
+        messages.map((m) => JSON.stringify(m.attachments)),
         messages.map((m) => m.sentAt.toISOString()),
       ],
     );
@@ -140,20 +243,6 @@ export class InteractionRepository {
       [tenantId, interactionId],
     );
     return row && interactionView(row);
-  }
-
-  async viewsOf(manager: EntityManager, tenantId: string, ids: readonly string[]): Promise<Map<string, InteractionView>> {
-    if (ids.length === 0) return new Map();
-    const rows: InteractionRow[] = await manager.query(`${INTERACTION_SELECT} WHERE i."tenant_id" = $1 AND i."interaction_id" = ANY($2::text[])`, [tenantId, ids]);
-    return new Map(rows.map((row) => [row.interaction_id, interactionView(row)]));
-  }
-
-  async recent(manager: EntityManager, tenantId: string, liveCustomerId: string, limit: number): Promise<InteractionView[]> {
-    const rows: InteractionRow[] = await manager.query(
-      `${INTERACTION_SELECT} WHERE i."tenant_id" = $1 AND i."customer_id" IN (${ALIASES}) ORDER BY i."started_at" DESC, i."interaction_id" DESC LIMIT $3`,
-      [tenantId, liveCustomerId, limit],
-    );
-    return rows.map(interactionView);
   }
 
   async messagesOf(manager: EntityManager, tenantId: string, interactionId: string): Promise<MessageView[]> {

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { ALIASES } from './customer.repository';
+import { ALIASES, escapeLike } from './customer.repository';
 import type { CaseStatus, CaseView, NoteView } from './history-views';
 
-interface NoteRow {
+export interface NoteRow {
   note_id: string;
   customer_id: string;
   interaction_id: string | null;
@@ -21,7 +21,7 @@ interface CaseRow {
   updated_at: Date;
 }
 
-const noteView = (row: NoteRow): NoteView => ({
+export const noteView = (row: NoteRow): NoteView => ({
   noteId: row.note_id,
   customerId: row.customer_id,
   interactionId: row.interaction_id,
@@ -57,10 +57,25 @@ export class NoteAndCaseRepository {
     return rows.map(noteView);
   }
 
-  async notesByIds(manager: EntityManager, tenantId: string, ids: readonly string[]): Promise<Map<string, NoteView>> {
-    if (ids.length === 0) return new Map();
-    const rows: NoteRow[] = await manager.query(`SELECT ${NOTE_COLUMNS} FROM "notes" n WHERE n."tenant_id" = $1 AND n."note_id" = ANY($2::uuid[])`, [tenantId, ids]);
-    return new Map(rows.map((row) => [row.note_id, noteView(row)]));
+  /**
+   * Notes whose text holds every word of the query or the query as a fragment, like message
+   * search; newest first, after `after`. Erased customers' notes are deleted, merged ones moved.
+   */
+  async searchNotes(
+    manager: EntityManager,
+    tenantId: string,
+    query: { text: string; liveCustomerId?: string; after?: { at: number; id: string }; limit: number },
+  ): Promise<NoteView[]> {
+    const rows: NoteRow[] = await manager.query(
+      `SELECT ${NOTE_COLUMNS} FROM "notes" n
+        WHERE n."tenant_id" = $1
+          AND (n."search" @@ plainto_tsquery('simple', $2) OR n."body" ILIKE '%' || $3 || '%' ESCAPE '\\')
+          AND ($4::uuid IS NULL OR n."customer_id" IN (SELECT "customer_id" FROM "customers" WHERE "tenant_id" = $1 AND ("customer_id" = $4 OR "merged_into" = $4)))
+          AND ($5::timestamptz IS NULL OR (n."created_at", n."note_id") < ($5::timestamptz, $6::uuid))
+        ORDER BY n."created_at" DESC, n."note_id" DESC LIMIT $7`,
+      [tenantId, query.text, escapeLike(query.text), query.liveCustomerId ?? null, query.after ? new Date(query.after.at).toISOString() : null, query.after?.id ?? null, query.limit],
+    );
+    return rows.map(noteView);
   }
 
   async createCase(manager: EntityManager, tenantId: string, value: CaseView): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { withTenantTransaction } from '@contactcenter/tenancy';
+import { TenantContext, withTenantTransaction } from '@contactcenter/tenancy';
 import type { CustomerIdentity } from '../../domain/customer-identity';
 import { HistoryNotFoundError, InvalidHistoryRequestError } from '../../domain/history.errors';
 import type { HistoryChannel } from '../../domain/interaction-record';
@@ -9,6 +9,7 @@ import { CustomerRepository } from '../../persistence/customer.repository';
 import type { CaseStatus, CaseView, CustomerView, InteractionView, MessageView, NoteView } from '../../persistence/history-views';
 import { InteractionRepository, type MessagePosition } from '../../persistence/interaction.repository';
 import { NoteAndCaseRepository } from '../../persistence/note-and-case.repository';
+import { ScreenPopRepository } from '../../persistence/screen-pop.repository';
 import { TimelineRepository, type TimelinePosition } from '../../persistence/timeline.repository';
 
 export interface Page<T> {
@@ -34,6 +35,13 @@ function pageSize(requested: number | undefined): number {
   return size;
 }
 
+function searchText(raw: string): string {
+  const text = raw.trim();
+  if (text.length === 0) throw new InvalidHistoryRequestError('query-empty', 'query must not be empty');
+  if (text.length > 256) throw new InvalidHistoryRequestError('query-too-long', 'query must be at most 256 characters');
+  return text;
+}
+
 /** Every read of history; all run sealed to one tenant, and erased customers are not found. */
 export class ReadHistoryUseCase {
   private readonly customers = new CustomerRepository();
@@ -41,6 +49,7 @@ export class ReadHistoryUseCase {
   private readonly notesAndCases = new NoteAndCaseRepository();
   private readonly timeline = new TimelineRepository();
   private readonly data = new CustomerDataRepository();
+  private readonly screenPops = new ScreenPopRepository();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,10 +61,7 @@ export class ReadHistoryUseCase {
   }
 
   findByIdentity(tenantId: string, identity: CustomerIdentity): Promise<CustomerView | undefined> {
-    return this.read(async (manager) => {
-      const owner = (await this.customers.owners(manager, tenantId, [identity])).get(`${identity.kind}:${identity.value}`);
-      return owner ? this.customers.view(manager, tenantId, owner) : undefined;
-    });
+    return this.read((manager) => this.customers.viewOfIdentity(manager, tenantId, identity));
   }
 
   findByName(tenantId: string, fragment: string, requestedSize: number | undefined, pageToken: string | undefined): Promise<Page<CustomerView>> {
@@ -84,12 +90,10 @@ export class ReadHistoryUseCase {
     const after = this.cursors.decode<TimelinePosition>(query, request.pageToken);
     return this.read(async (manager) => {
       const liveCustomerId = await this.live(manager, tenantId, request.customerId);
-      const positions = await this.timeline.page(manager, tenantId, { liveCustomerId, channels, fromMs: request.fromMs, toMs: request.toMs, after, limit: limit + 1 });
-      const page = positions.slice(0, limit);
-      const interactions = await this.interactions.viewsOf(manager, tenantId, page.filter((p) => p.kind === 'interaction').map((p) => p.id));
-      const notes = await this.notesAndCases.notesByIds(manager, tenantId, page.filter((p) => p.kind === 'note').map((p) => p.id));
-      const items = page.map((p): TimelineItem => (p.kind === 'interaction' ? { kind: 'interaction', at: p.at, interaction: interactions.get(p.id)! } : { kind: 'note', at: p.at, note: notes.get(p.id)! }));
-      return { items, nextPageToken: positions.length > limit ? this.cursors.encode(query, page[page.length - 1]) : '' };
+      const rows = await this.timeline.page(manager, tenantId, { liveCustomerId, channels, fromMs: request.fromMs, toMs: request.toMs, after, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      const items = page.map((row): TimelineItem => (row.kind === 'interaction' ? { kind: 'interaction', at: row.position.at, interaction: row.interaction } : { kind: 'note', at: row.position.at, note: row.note }));
+      return { items, nextPageToken: rows.length > limit ? this.cursors.encode(query, page[page.length - 1].position) : '' };
     });
   }
 
@@ -112,22 +116,13 @@ export class ReadHistoryUseCase {
   screenPop(tenantId: string, identity: CustomerIdentity, interactionLimit: number | undefined): Promise<ScreenPop> {
     const limit = interactionLimit || 5;
     if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw new InvalidHistoryRequestError('interaction-limit-invalid', 'interaction_limit must be 1 to 20');
-    return this.read(async (manager) => {
-      const owner = (await this.customers.owners(manager, tenantId, [identity])).get(`${identity.kind}:${identity.value}`);
-      if (!owner) return { openCases: [], recentInteractions: [] };
-      return {
-        customer: await this.customers.view(manager, tenantId, owner),
-        openCases: await this.notesAndCases.casesOf(manager, tenantId, owner, ['open', 'pending']),
-        recentInteractions: await this.interactions.recent(manager, tenantId, owner, limit),
-      };
-    });
+    // One round trip: a screen pop waits on the agent's ringing phone.
+    return this.screenPops.pop(this.dataSource, { ...TenantContext.require('ScreenPop'), tenantId }, identity, limit).then((pop) => pop ?? { openCases: [], recentInteractions: [] });
   }
 
   searchMessages(tenantId: string, request: { text: string; customerId?: string; pageSize?: number; pageToken?: string }): Promise<Page<MessageView>> {
     const limit = pageSize(request.pageSize);
-    const text = request.text.trim();
-    if (text.length === 0) throw new InvalidHistoryRequestError('query-empty', 'query must not be empty');
-    if (text.length > 256) throw new InvalidHistoryRequestError('query-too-long', 'query must be at most 256 characters');
+    const text = searchText(request.text);
     const query = `search|${tenantId}|${request.customerId ?? ''}|${text}`;
     const after = this.cursors.decode<MessagePosition>(query, request.pageToken);
     return this.read(async (manager) => {
@@ -136,6 +131,20 @@ export class ReadHistoryUseCase {
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       return { items, nextPageToken: rows.length > limit ? this.cursors.encode<MessagePosition>(query, { at: last.sentAt.getTime(), id: last.messageId }) : '' };
+    });
+  }
+
+  searchNotes(tenantId: string, request: { text: string; customerId?: string; pageSize?: number; pageToken?: string }): Promise<Page<NoteView>> {
+    const limit = pageSize(request.pageSize);
+    const text = searchText(request.text);
+    const query = `notes|${tenantId}|${request.customerId ?? ''}|${text}`;
+    const after = this.cursors.decode<{ at: number; id: string }>(query, request.pageToken);
+    return this.read(async (manager) => {
+      const liveCustomerId = request.customerId ? await this.live(manager, tenantId, request.customerId) : undefined;
+      const rows = await this.notesAndCases.searchNotes(manager, tenantId, { text, liveCustomerId, after, limit: limit + 1 });
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items, nextPageToken: rows.length > limit ? this.cursors.encode(query, { at: last.createdAt.getTime(), id: last.noteId }) : '' };
     });
   }
 

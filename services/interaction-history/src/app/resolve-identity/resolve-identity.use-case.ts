@@ -29,6 +29,9 @@ export class ResolveIdentityUseCase {
     if (unique.length === 0) return resolved;
     await lockSubjects(manager, tenantId, 'identity', unique.map(identityLabel));
     const owners = await this.customers.owners(manager, tenantId, unique.flatMap((identity) => [identity, ...siblingIdentities(identity)]));
+    // Decided one by one (a later identity may be the sibling of one created just before), written at once.
+    const created: { customerId: string; at: Date; label: string }[] = [];
+    const links: { identity: CustomerIdentity; customerId: string; at: Date }[] = [];
     for (const identity of unique) {
       const label = identityLabel(identity);
       const at = firstSeen.get(label)!;
@@ -38,18 +41,19 @@ export class ResolveIdentityUseCase {
         siblingOwnerIds: siblingIdentities(identity).flatMap((sibling) => owners.get(identityLabel(sibling)) ?? []),
         newCustomerId: randomUUID(),
       });
-      if (decision.kind === 'create') {
-        await this.customers.create(manager, tenantId, decision.customerId, at);
-        await this.outbox.append(manager, [
-          { definition: Events.CustomerCreated, tenantId, payload: { customerId: decision.customerId, tenantId, identity: label, createdAt: toTimestamp(at) } },
-        ]);
-      }
+      if (decision.kind === 'create') created.push({ customerId: decision.customerId, at, label });
       if (decision.kind !== 'known') {
-        await this.customers.link(manager, tenantId, identity, decision.customerId, at);
+        links.push({ identity, customerId: decision.customerId, at });
         owners.set(label, decision.customerId);
       }
       resolved.set(label, decision.customerId);
     }
+    await this.customers.createMany(manager, tenantId, created);
+    await this.customers.linkMany(manager, tenantId, links);
+    await this.outbox.append(
+      manager,
+      created.map(({ customerId, at, label }) => ({ definition: Events.CustomerCreated, tenantId, payload: { customerId, tenantId, identity: label, createdAt: toTimestamp(at) } })),
+    );
     return resolved;
   }
 }

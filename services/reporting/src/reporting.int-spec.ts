@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Transport } from '@nestjs/microservices';
+import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AuthModule, DEFAULT_AUDIENCE, DevIdentityProvider, type Role } from '@contactcenter/auth';
-import { agentV1, commonV1, type EventDefinition, Events, protoFile, protoRoot, reportingV1, toTimestamp } from '@contactcenter/contracts';
+import { DevIdentityProvider, type Role } from '@contactcenter/auth';
+import { agentV1, commonV1, type EventDefinition, Events, reportingV1, toTimestamp } from '@contactcenter/contracts';
 import { type EventRecord, KafkaEventBus } from '@contactcenter/messaging';
-import { ObservabilityModule } from '@contactcenter/observability';
-import { createTestDatabase, freePort, newTenantId, newWorkspaceId, stackEndpoints, type TestDatabase, uniqueGroup } from '@contactcenter/testing';
+import { createTestDatabase, migrateAndConnect, newTenantId, newWorkspaceId, stackEndpoints, type TestDatabase, uniqueGroup, uniqueTopic } from '@contactcenter/testing';
+import { REPORTING_TOPICS } from './consumers/reporting-events.consumer';
 import { REPORTING_MIGRATIONS } from './persistence/reporting.migrations';
 import { ReportingModule } from './reporting.module';
+import { startReportingGrpcHost } from './testing/reporting-grpc.host';
 
 type Callback<T> = (error: grpc.ServiceError | null, response?: T) => void;
 type ReportingClient = grpc.Client & {
@@ -45,9 +43,11 @@ describe(ReportingModule.name, () => {
   let app: INestApplication;
   let reporting: ReportingClient;
   let staffing: StaffingClient;
+  // Topics of this run only, so the consumer does not first wade through every other run's events.
+  const topics: Record<string, string> = Object.fromEntries(REPORTING_TOPICS.map((topic) => [topic, uniqueTopic(topic)]));
 
   function event<T>(definition: EventDefinition<T>, payload: T, tenant = tenantId, id = randomUUID()): EventRecord {
-    return { id, type: definition.type, topic: definition.topic, key: workspaceId, time: new Date(T0), workspaceId, tenantId: tenant, payload: definition.codec.encode(payload).finish() };
+    return { id, type: definition.type, topic: topics[definition.topic], key: workspaceId, time: new Date(T0), workspaceId, tenantId: tenant, payload: definition.codec.encode(payload).finish() };
   }
 
   async function metadataFor(roles: Role[], subject = randomUUID(), tenant = tenantId): Promise<grpc.Metadata> {
@@ -60,37 +60,14 @@ describe(ReportingModule.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('reporting');
-    const owner = new DataSource({ type: 'postgres', url: db.url('owner'), migrations: REPORTING_MIGRATIONS });
-    await owner.initialize();
-    await owner.runMigrations();
-    await owner.destroy();
-    dataSource = await new DataSource({ type: 'postgres', url: db.url('app') }).initialize();
+    dataSource = await migrateAndConnect(db, REPORTING_MIGRATIONS);
     idp = await DevIdentityProvider.start();
     bus = new KafkaEventBus({ brokers: stackEndpoints().kafkaBrokers, clientId: 'reporting-spec', logger: quiet });
 
-    const url = `127.0.0.1:${await freePort()}`;
-    @Module({
-      imports: [
-        ObservabilityModule.forRoot({ serviceName: 'reporting-spec' }),
-        AuthModule.forRoot({ issuer: idp.issuer, audience: DEFAULT_AUDIENCE, jwksUri: idp.jwksUri }),
-        ReportingModule.register({ dataSource, eventBus: bus, consumerGroup: uniqueGroup('reporting') }),
-      ],
-    })
-    class HostModule {}
-    app = await NestFactory.create(HostModule, { logger: false });
-    const protoPath = [protoFile('reporting', 'reporting_service'), protoFile('reporting', 'staffing_service')];
-    app.connectMicroservice(
-      { transport: Transport.GRPC, options: { package: reportingV1.protobufPackage, protoPath, url, loader: { includeDirs: [protoRoot()] } } },
-      { inheritAppConfig: true },
-    );
-    await app.startAllMicroservices();
-    await app.init();
-
-    const definition = grpc.loadPackageDefinition(loadSync(protoPath, { includeDirs: [protoRoot()], longs: Number, defaults: true, oneofs: true }));
-    const pkg = ((definition.contactcenter as grpc.GrpcObject).reporting as grpc.GrpcObject).v1 as grpc.GrpcObject;
-    const credentials = grpc.credentials.createInsecure();
-    reporting = new (pkg.HistoricalMetricsService as grpc.ServiceClientConstructor)(url, credentials) as unknown as ReportingClient;
-    staffing = new (pkg.StaffingService as grpc.ServiceClientConstructor)(url, credentials) as unknown as StaffingClient;
+    const host = await startReportingGrpcHost('reporting-spec', idp, { dataSource, eventBus: bus, consumerGroup: uniqueGroup('reporting'), topics: Object.values(topics) });
+    app = host.app;
+    reporting = host.client<ReportingClient>('HistoricalMetricsService');
+    staffing = host.client<StaffingClient>('StaffingService');
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { agentV1, commonV1, type EventDefinition, Events, toTimestamp } from '@contactcenter/contracts';
+import { agentV1, callV1, commonV1, type EventDefinition, Events, toTimestamp } from '@contactcenter/contracts';
 import type { EventRecord } from '@contactcenter/messaging';
 import { MalformedEventError } from './malformed-event.error';
 import { reportingFactOf } from './reporting-event.mapper';
@@ -43,8 +43,46 @@ describe(reportingFactOf.name, () => {
     });
     const loggedOut = record(Events.AgentLoggedOut, { agentId: 'a-1', workspaceId: 'globalbpo', loggedOutAt: toTimestamp(AT) });
 
-    expect(reportingFactOf(changed)).toEqual({ kind: 'agent-state', agentId: 'a-1', activity: 'after-contact-work', at: AT.getTime(), eventId: ID });
+    expect(reportingFactOf(changed)).toEqual({ kind: 'agent-state', agentId: 'a-1', activity: 'after-contact-work', at: AT.getTime(), reason: '', eventId: ID });
     expect(reportingFactOf(loggedOut)).toMatchObject({ kind: 'agent-state', activity: 'offline' });
+  });
+
+  it('maps completion with hold, wrap-up, transfer, the customer link and survey answers', () => {
+    const completed = record(Events.InteractionCompleted, { interactionId: 'i-1', tenantId: 'northwind', agentId: 'a-1', completedAt: toTimestamp(AT), holdMs: 30_000 });
+    const wrapped = record(Events.InteractionWrappedUp, { interactionId: 'i-1', tenantId: 'northwind', queueId: 'q', agentId: 'a-1', disposition: '', notes: '', timedOut: false, handleTimeMs: 0, wrappedUpAt: toTimestamp(AT) });
+    const transferred = record(Events.InteractionTransferred, { interactionId: 'i-1', tenantId: 'northwind', fromQueueId: 'q', fromAgentId: 'a-1', toQueueId: 'r', toAgentId: '', transferredAt: toTimestamp(AT) });
+    const linked = record(Events.InteractionCustomerLinked, { interactionId: 'i-1', tenantId: 'northwind', customerId: 'c-1', caseId: '', linkedAt: toTimestamp(AT) });
+    const survey = record(Events.SurveyCompleted, { surveyId: 's-1', tenantId: 'northwind', interactionId: 'i-1', csat: 4, nps: 0, completedAt: toTimestamp(AT) });
+    const offScale = record(Events.SurveyCompleted, { surveyId: 's-2', tenantId: 'northwind', interactionId: 'i-1', ces: 8, completedAt: toTimestamp(AT) });
+
+    expect(reportingFactOf(completed)).toEqual({ kind: 'completed', interactionId: 'i-1', agentId: 'a-1', at: AT.getTime(), holdMs: 30_000 });
+    expect(reportingFactOf(wrapped)).toEqual({ kind: 'wrapped-up', interactionId: 'i-1', agentId: 'a-1', at: AT.getTime() });
+    expect(reportingFactOf(transferred)).toEqual({ kind: 'transferred', interactionId: 'i-1', agentId: 'a-1', at: AT.getTime() });
+    expect(reportingFactOf(linked)).toEqual({ kind: 'customer-linked', interactionId: 'i-1', customerId: 'c-1', at: AT.getTime() });
+    expect(reportingFactOf(survey)).toEqual({ kind: 'survey', interactionId: 'i-1', surveyId: 's-1', scores: { csat: 4, nps: 0 } });
+    expect(() => reportingFactOf(offScale)).toThrow(/ces 8 is outside 1-7/);
+  });
+
+  it('leaves the hold to the call events when the completion states none, and maps them', () => {
+    const completed = record(Events.InteractionCompleted, { interactionId: 'i-1', tenantId: 'northwind', agentId: 'a-1', completedAt: toTimestamp(AT) });
+    const held = record(Events.CallHeld, { callId: 'call-1', tenantId: 'northwind', interactionId: 'i-1', heldAt: toTimestamp(AT) });
+    const resumed = record(Events.CallResumed, { callId: 'call-1', tenantId: 'northwind', interactionId: 'i-1', resumedAt: toTimestamp(AT) });
+    const ended = record(Events.CallEnded, { callId: 'call-1', tenantId: 'northwind', interactionId: 'i-1', endedBy: callV1.CallEndedBy.CALL_ENDED_BY_CUSTOMER, reason: '', endedAt: toTimestamp(AT) });
+    const inIvr = record(Events.CallHeld, { callId: 'call-2', tenantId: 'northwind', interactionId: '', heldAt: toTimestamp(AT) });
+    const noTime = record(Events.CallResumed, { callId: 'call-1', tenantId: 'northwind', interactionId: 'i-1', resumedAt: undefined });
+
+    expect(reportingFactOf(completed)).toEqual({ kind: 'completed', interactionId: 'i-1', agentId: 'a-1', at: AT.getTime() });
+    expect(reportingFactOf(held)).toEqual({ kind: 'call-held', interactionId: 'i-1', callId: 'call-1', at: AT.getTime() });
+    expect(reportingFactOf(resumed)).toEqual({ kind: 'call-resumed', interactionId: 'i-1', callId: 'call-1', at: AT.getTime() });
+    expect(reportingFactOf(ended)).toEqual({ kind: 'call-ended', interactionId: 'i-1', callId: 'call-1', at: AT.getTime() });
+    expect(reportingFactOf(inIvr)).toBeUndefined();
+    expect(() => reportingFactOf(noTime)).toThrow(/resumed_at is missing/);
+  });
+
+  it('counts only a message of an agent as a first response', () => {
+    const automated = record(Events.MessageSent, { messageId: 'm', tenantId: 'northwind', channelAccountId: 'c', channel: commonV1.Channel.CHANNEL_CHAT, interactionId: 'i-1', agentId: '', text: 'hi', attachments: [], sentAt: toTimestamp(AT) });
+
+    expect(reportingFactOf(automated)).toBeUndefined();
   });
 
   it('skips events that tell reporting nothing', () => {

@@ -1,6 +1,7 @@
 import { agentV1, type commonV1, Events, fromTimestamp, type EventDefinition, type Timestamp } from '@contactcenter/contracts';
 import type { EventRecord } from '@contactcenter/messaging';
 import type { AgentActivity, ReportingFact } from '../domain/facts/reporting-fact';
+import { isValidScore, SURVEY_SCALES } from '../domain/kpi/survey.kpi';
 import { MalformedEventError } from './malformed-event.error';
 import { PROTO_CHANNELS } from '../proto-channel.mapper';
 
@@ -43,6 +44,10 @@ export function reportingFactOf(event: EventRecord): ReportingFact | undefined {
     return queueTimeMs;
   };
 
+  const callFact = (kind: 'call-held' | 'call-resumed' | 'call-ended', interactionId: string, callId: string, at: number): ReportingFact | undefined =>
+    // A call not tied to an interaction (still in the IVR, say) has no handling to put hold on.
+    interactionId ? { kind, interactionId, callId: required('call_id', callId), at } : undefined;
+
   switch (event.type) {
     case Events.InteractionRequested.type: {
       const e = decode(Events.InteractionRequested);
@@ -70,17 +75,62 @@ export function reportingFactOf(event: EventRecord): ReportingFact | undefined {
     }
     case Events.InteractionCompleted.type: {
       const e = decode(Events.InteractionCompleted);
-      return { kind: 'completed', interactionId: required('interaction_id', e.interactionId), agentId: required('agent_id', e.agentId), at: time('completed_at', e.completedAt) };
+      const fact = { kind: 'completed', interactionId: required('interaction_id', e.interactionId), agentId: required('agent_id', e.agentId), at: time('completed_at', e.completedAt) } as const;
+      // Absent hold_ms leaves the hold to the call events; a stated one overrides them.
+      if (e.holdMs === undefined) return fact;
+      if (!Number.isInteger(e.holdMs) || e.holdMs < 0) throw malformed(`hold_ms ${e.holdMs} is not a duration`);
+      return { ...fact, holdMs: e.holdMs };
+    }
+    case Events.CallHeld.type: {
+      const e = decode(Events.CallHeld);
+      return callFact('call-held', e.interactionId, e.callId, time('held_at', e.heldAt));
+    }
+    case Events.CallResumed.type: {
+      const e = decode(Events.CallResumed);
+      return callFact('call-resumed', e.interactionId, e.callId, time('resumed_at', e.resumedAt));
+    }
+    case Events.CallEnded.type: {
+      const e = decode(Events.CallEnded);
+      return callFact('call-ended', e.interactionId, e.callId, time('ended_at', e.endedAt));
+    }
+    case Events.InteractionWrappedUp.type: {
+      const e = decode(Events.InteractionWrappedUp);
+      return { kind: 'wrapped-up', interactionId: required('interaction_id', e.interactionId), agentId: required('agent_id', e.agentId), at: time('wrapped_up_at', e.wrappedUpAt) };
+    }
+    case Events.InteractionTransferred.type: {
+      const e = decode(Events.InteractionTransferred);
+      return { kind: 'transferred', interactionId: required('interaction_id', e.interactionId), agentId: required('from_agent_id', e.fromAgentId), at: time('transferred_at', e.transferredAt) };
+    }
+    case Events.InteractionCustomerLinked.type: {
+      const e = decode(Events.InteractionCustomerLinked);
+      return {
+        kind: 'customer-linked',
+        interactionId: required('interaction_id', e.interactionId),
+        customerId: required('customer_id', e.customerId),
+        ...(e.caseId ? { caseId: e.caseId } : {}),
+        at: time('linked_at', e.linkedAt),
+      };
+    }
+    case Events.SurveyCompleted.type: {
+      const e = decode(Events.SurveyCompleted);
+      const scores: { csat?: number; nps?: number; ces?: number } = {};
+      for (const kind of ['csat', 'nps', 'ces'] as const) {
+        const score = e[kind];
+        if (score === undefined) continue;
+        if (!isValidScore(kind, score)) throw malformed(`${kind} ${score} is outside ${SURVEY_SCALES[kind].join('-')}`);
+        scores[kind] = score;
+      }
+      return { kind: 'survey', interactionId: required('interaction_id', e.interactionId), surveyId: required('survey_id', e.surveyId), scores };
     }
     case Events.AgentStateChanged.type: {
       const e = decode(Events.AgentStateChanged);
       const activity = ACTIVITIES[e.state];
       if (!activity) throw malformed(`unknown agent state ${e.state}`);
-      return { kind: 'agent-state', agentId: required('agent_id', e.agentId), activity, at: time('changed_at', e.changedAt), eventId: event.id };
+      return { kind: 'agent-state', agentId: required('agent_id', e.agentId), activity, at: time('changed_at', e.changedAt), reason: activity === 'away' ? e.reasonCode : '', eventId: event.id };
     }
     case Events.AgentLoggedOut.type: {
       const e = decode(Events.AgentLoggedOut);
-      return { kind: 'agent-state', agentId: required('agent_id', e.agentId), activity: 'offline', at: time('logged_out_at', e.loggedOutAt), eventId: event.id };
+      return { kind: 'agent-state', agentId: required('agent_id', e.agentId), activity: 'offline', at: time('logged_out_at', e.loggedOutAt), reason: '', eventId: event.id };
     }
     case Events.MessageReceived.type: {
       const e = decode(Events.MessageReceived);
@@ -89,7 +139,8 @@ export function reportingFactOf(event: EventRecord): ReportingFact | undefined {
     }
     case Events.MessageSent.type: {
       const e = decode(Events.MessageSent);
-      return e.interactionId ? { kind: 'agent-reply', interactionId: e.interactionId, at: time('sent_at', e.sentAt) } : undefined;
+      // Only an agent's reply is a first response (a message without agent is automated).
+      return e.interactionId && e.agentId ? { kind: 'agent-reply', interactionId: e.interactionId, at: time('sent_at', e.sentAt) } : undefined;
     }
     default:
       return undefined;

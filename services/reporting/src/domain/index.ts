@@ -44,3 +44,6 @@ export {
 } from './kpi/first-contact-resolution.kpi';
 export { classifyFirstContactResolution, type FcrClassification } from './kpi/first-contact-resolution.classifier';
 export { IntervalKpiAccumulator, type IntervalKpiReading, type IntervalKpiSums } from './kpi/interval-kpis.accumulator';
+export { SurveyKpi, type SurveyAnswers, type SurveyReading, type SurveySums } from './kpi/survey.kpi';
+export { staffingPlan, type IntervalHistory, type PlannedInterval, type StaffingPlanInput } from './staffing/staffing-plan.calculator';
+export { RealtimeTenantView, type AgentSnapshot, type QueueSnapshot } from './realtime/realtime-tenant-view';

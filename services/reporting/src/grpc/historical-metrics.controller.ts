@@ -1,16 +1,22 @@
-import { Controller, Inject, UseGuards, UseInterceptors } from '@nestjs/common';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Controller, createParamDecorator, type ExecutionContext, Inject, UseGuards, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { CurrentPrincipal, GrpcAuthGuard, hasAnyRole, type Principal, RequireRoles, ROLES, type Role, TenantContextInterceptor } from '@contactcenter/auth';
-import { reportingV1, type Timestamp } from '@contactcenter/contracts';
+import { CurrentPrincipal, GrpcAuthGuard, hasAnyRole, type Principal, RequireRoles, ROLES, TenantContextInterceptor } from '@contactcenter/auth';
+import { reportingV1 } from '@contactcenter/contracts';
+import { catchError, defer, from, type Observable, throwError } from 'rxjs';
+import { GetAgentTimelineUseCase } from '../app/agent-timeline/get-agent-timeline.use-case';
+import { TeamScopeUseCase } from '../app/team-scope/team-scope.use-case';
+import { type ExportKind, ExportCsvUseCase } from '../app/export-csv/export-csv.use-case';
 import { TenantContext } from '@contactcenter/tenancy';
 import { GetMetricsUseCase, type MetricsGranularity, type MetricsQuery, type MetricsRowResult, type MetricsViewer } from '../app/get-metrics/get-metrics.use-case';
 import { MetricsQueryError } from '../app/get-metrics/metrics-query.error';
 import type { MetricsDimension } from '../persistence/interval-aggregate.repository';
-import { mapRpcErrors } from './rpc-error.mapper';
+import { ACTIVITY_PROTO, isTeamScoped, millisOf, TENANT_WIDE, timestampOf, visibleAgentIds } from './reporting-proto.mapper';
+import { mapRpcErrors, toRpcError } from './rpc-error.mapper';
+import { CONTACT_CHANNELS } from '../domain/kpi/contact-facts';
 import { PROTO_CHANNELS } from '../proto-channel.mapper';
 
-/** Roles that see every agent and queue of the tenants they are granted (teams are not modelled yet). */
-const TENANT_WIDE: readonly Role[] = ['platform-admin', 'tenant-admin', 'supervisor', 'team-lead', 'integration', 'service'];
 
 const GRANULARITIES: Readonly<Record<number, MetricsGranularity>> = {
   [reportingV1.Granularity.GRANULARITY_INTERVAL]: 'interval',
@@ -25,13 +31,9 @@ const DIMENSIONS: Readonly<Record<number, MetricsDimension>> = {
   [reportingV1.GroupBy.GROUP_BY_QUEUE]: 'queue',
   [reportingV1.GroupBy.GROUP_BY_AGENT]: 'agent',
   [reportingV1.GroupBy.GROUP_BY_CHANNEL]: 'channel',
+  [reportingV1.GroupBy.GROUP_BY_TEAM]: 'team',
 };
 
-/** proto-loader hands int64 seconds over as a Long or string unless the host loads protos with `longs: Number`. */
-function millisOf(name: string, timestamp: Timestamp | undefined): number {
-  if (!timestamp) throw new MetricsQueryError('bad-range', `${name} is required`);
-  return Number(String(timestamp.seconds ?? 0)) * 1000 + Math.floor((timestamp.nanos ?? 0) / 1_000_000);
-}
 
 function known<T>(table: Readonly<Record<number, T>>, value: number | undefined, field: string): T {
   const mapped = table[value ?? 0];
@@ -58,7 +60,7 @@ function rowOf(row: MetricsRowResult): reportingV1.MetricsRow {
   const { sums, reading } = row;
   const sl = reading.serviceLevel.byVariant;
   return {
-    bucketStart: { seconds: row.bucketStartMs / 1000, nanos: 0 },
+    bucketStart: timestampOf(row.bucketStartMs),
     groupKey: row.groupKey,
     offered: reading.abandonment.offered,
     answered: sums.serviceLevel.answered,
@@ -72,6 +74,7 @@ function rowOf(row: MetricsRowResult): reportingV1.MetricsRow {
     acwMs: sums.handleTime.acwMs,
     handlingMs: sums.agentTime.handlingMs,
     availableMs: sums.agentTime.availableMs,
+    scheduledMs: sums.agentTime.scheduledMs,
     serviceLevel: optional(reading.serviceLevel.value),
     serviceLevelAbandonsIgnored: optional(sl['abandons-ignored']),
     serviceLevelAbandonsCountAgainst: optional(sl['abandons-count-against']),
@@ -83,23 +86,97 @@ function rowOf(row: MetricsRowResult): reportingV1.MetricsRow {
     occupancy: optional(reading.agentOccupancy.occupancy),
     averageFirstResponseMs: optional(reading.firstResponse.allChannels.averageFirstResponseMs),
     firstResponseSlaHitRate: optional(reading.firstResponse.allChannels.slaHitRate),
+    utilization: optional(reading.agentOccupancy.utilization),
+    firstResponses: CONTACT_CHANNELS.reduce((n, c) => n + sums.firstResponse[c].responded, 0),
+    firstResponseSlaHits: CONTACT_CHANNELS.reduce((n, c) => n + sums.firstResponse[c].slaHits, 0),
+    firstResponseSlaMisses: CONTACT_CHANNELS.reduce((n, c) => n + sums.firstResponse[c].slaMisses, 0),
+    fcrResolved: sums.firstContactResolution.resolved,
+    fcrRepeated: sums.firstContactResolution.repeated,
+    fcrRate: optional(reading.firstContactResolution.rate),
+    csatResponses: sums.survey.csatResponses,
+    csat: optional(reading.survey.csat),
+    csatAverage: optional(reading.survey.csatAverage),
+    npsResponses: sums.survey.npsResponses,
+    nps: optional(reading.survey.nps),
+    cesResponses: sums.survey.cesResponses,
+    ces: optional(reading.survey.ces),
+    queueMs: sums.speedOfAnswer.answerWaitMs,
+    final: row.final,
   };
 }
 
 /** gRPC HistoricalMetricsService: KPIs from interval aggregates, for the tenant in x-tenant-id. */
+const EXPORT_KINDS: Readonly<Record<number, ExportKind>> = {
+  [reportingV1.ExportKind.EXPORT_KIND_INTERVAL_METRICS]: 'interval-metrics',
+  [reportingV1.ExportKind.EXPORT_KIND_INTERACTION_DETAIL]: 'interaction-detail',
+};
+
+/** The server side of a server-streaming call (Nest passes it as the handler's third argument). */
+const GrpcCall = createParamDecorator((_: unknown, context: ExecutionContext) => context.getArgByIndex(2));
+
+/** Chunks as the client takes them: the next page is read only once the stream has drained. */
+async function* paced(chunks: AsyncGenerator<string>, call: Writable): AsyncGenerator<reportingV1.ExportCsvResponse> {
+  const gone = Promise.race([once(call, 'close'), once(call, 'cancelled')]);
+  for await (const chunk of chunks) {
+    if (call.writableNeedDrain) await Promise.race([once(call, 'drain'), gone]);
+    if (call.destroyed) return;
+    yield { chunk: Buffer.from(chunk, 'utf8') };
+  }
+}
+
 @Controller()
 @UseGuards(GrpcAuthGuard)
 @UseInterceptors(TenantContextInterceptor)
 export class HistoricalMetricsController {
-  constructor(@Inject(GetMetricsUseCase) private readonly getMetrics: GetMetricsUseCase) {}
+  constructor(
+    @Inject(GetMetricsUseCase) private readonly getMetrics: GetMetricsUseCase,
+    @Inject(GetAgentTimelineUseCase) private readonly timeline: GetAgentTimelineUseCase,
+    @Inject(ExportCsvUseCase) private readonly exporter: ExportCsvUseCase,
+    @Inject(TeamScopeUseCase) private readonly teams: TeamScopeUseCase,
+  ) {}
+
+  @RequireRoles(...ROLES)
+  @GrpcMethod(reportingV1.HISTORICAL_METRICS_SERVICE_NAME, 'GetAgentTimeline')
+  agentTimeline(@Payload() request: reportingV1.GetAgentTimelineRequest, @CurrentPrincipal() principal: Principal): Promise<reportingV1.GetAgentTimelineResponse> {
+    return mapRpcErrors(async () => {
+      const tenantId = TenantContext.requireTenantId('GetAgentTimeline');
+      const team = isTeamScoped(principal) ? await this.teams.agentsOf(tenantId, principal.subject) : undefined;
+      const agentId = request.agentId || principal.subject;
+      visibleAgentIds(principal, [agentId], team);
+      const day = await this.timeline.execute(tenantId, agentId, millisOf('day', request.day));
+      return {
+        agentId: day.agentId,
+        stateAtStart: day.stateAtStart ? ACTIVITY_PROTO[day.stateAtStart] : reportingV1.AgentActivity.AGENT_ACTIVITY_UNSPECIFIED,
+        changes: day.changes.map((change) => ({ changedAt: timestampOf(change.at), activity: ACTIVITY_PROTO[change.activity], reason: change.reason })),
+        dayStart: timestampOf(day.dayStartMs),
+        dayEnd: timestampOf(day.dayEndMs),
+      };
+    });
+  }
+
+  @RequireRoles(...TENANT_WIDE)
+  @GrpcMethod(reportingV1.HISTORICAL_METRICS_SERVICE_NAME, 'ExportCsv')
+  exportCsv(@Payload() request: reportingV1.ExportCsvRequest, @GrpcCall() call: Writable): Observable<reportingV1.ExportCsvResponse> {
+    const tenantId = TenantContext.requireTenantId('ExportCsv');
+    return defer(() => {
+      const kind = known(EXPORT_KINDS, request.kind, 'kind');
+      const chunks = this.exporter.chunks(tenantId, { kind, fromMs: millisOf('start_time', request.startTime), toMs: millisOf('end_time', request.endTime) });
+      return from(paced(chunks, call));
+    }).pipe(catchError((error) => throwError(() => toRpcError(error))));
+  }
 
   @RequireRoles(...ROLES)
   @GrpcMethod(reportingV1.HISTORICAL_METRICS_SERVICE_NAME, 'GetMetrics')
   metrics(@Payload() request: reportingV1.GetMetricsRequest, @CurrentPrincipal() principal: Principal): Promise<reportingV1.GetMetricsResponse> {
     return mapRpcErrors(async () => {
       // An agent's id in routing events is its identity-provider subject.
-      const viewer: MetricsViewer = hasAnyRole(principal, TENANT_WIDE) ? { kind: 'tenant-wide' } : { kind: 'agent', agentId: principal.subject };
-      const rows = await this.getMetrics.execute(TenantContext.requireTenantId('GetMetrics'), queryOf(request), viewer);
+      const tenantId = TenantContext.requireTenantId('GetMetrics');
+      const viewer: MetricsViewer = isTeamScoped(principal)
+        ? { kind: 'team', agentIds: await this.teams.agentsOf(tenantId, principal.subject) }
+        : hasAnyRole(principal, TENANT_WIDE)
+          ? { kind: 'tenant-wide' }
+          : { kind: 'agent', agentId: principal.subject };
+      const rows = await this.getMetrics.execute(tenantId, queryOf(request), viewer);
       return { rows: rows.map(rowOf) };
     });
   }

@@ -1,11 +1,14 @@
-import { Controller, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Inject, UseGuards, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { GrpcAuthGuard, RequireRoles, TenantContextInterceptor } from '@contactcenter/auth';
 import { staffingV1 } from '@contactcenter/contracts';
+import { TenantContext } from '@contactcenter/tenancy';
+import { StaffingPlanUseCase } from '../app/staffing-plan/staffing-plan.use-case';
 import { erlangA } from '../domain/staffing/erlang-a.calculator';
 import { erlangCMetrics } from '../domain/staffing/erlang-c.calculator';
 import { requiredAgents } from '../domain/staffing/required-agents.calculator';
 import { requireStaffingInput } from '../domain/staffing/staffing-input.error';
+import { millisOf, timestampOf } from './reporting-proto.mapper';
 import { mapRpcErrors } from './rpc-error.mapper';
 
 const PLANNERS = ['platform-admin', 'tenant-admin', 'supervisor', 'team-lead', 'integration'] as const;
@@ -28,6 +31,24 @@ function trafficOf(load: staffingV1.OfferedLoad | undefined): { trafficErlangs: 
 @UseGuards(GrpcAuthGuard)
 @UseInterceptors(TenantContextInterceptor)
 export class StaffingController {
+  constructor(@Inject(StaffingPlanUseCase) private readonly plan: StaffingPlanUseCase) {}
+
+  @RequireRoles(...PLANNERS)
+  @GrpcMethod(staffingV1.STAFFING_SERVICE_NAME, 'StaffingPlan')
+  staffingPlan(@Payload() request: staffingV1.StaffingPlanRequest): Promise<staffingV1.StaffingPlanResponse> {
+    return mapRpcErrors(async () => {
+      const intervals = await this.plan.execute(TenantContext.requireTenantId('StaffingPlan'), {
+        dayMs: millisOf('day', request.day),
+        queueIds: request.queueIds ?? [],
+        weeks: orZero(request.weeks),
+        targetServiceLevel: orZero(request.targetServiceLevel),
+        targetAnswerTimeSeconds: orZero(request.targetAnswerTimeSeconds),
+        maxOccupancy: orZero(request.maxOccupancy),
+        shrinkage: orZero(request.shrinkage),
+      });
+      return { intervals: intervals.map(({ intervalStartMs, ...rest }) => ({ intervalStart: timestampOf(intervalStartMs), ...rest })) };
+    });
+  }
   @RequireRoles(...PLANNERS)
   @GrpcMethod(staffingV1.STAFFING_SERVICE_NAME, 'ErlangC')
   erlangC(@Payload() request: staffingV1.ErlangCRequest): Promise<staffingV1.ErlangCResponse> {

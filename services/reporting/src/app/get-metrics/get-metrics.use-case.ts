@@ -2,8 +2,10 @@ import type { DataSource } from 'typeorm';
 import { withTenantTransaction } from '@contactcenter/tenancy';
 import { sumsOf } from '../../domain/facts/aggregate-counters';
 import { INTERVAL_MS } from '../../domain/facts/interval-bucket';
+import { isLocalDayStart, rollupBounds } from '../../domain/facts/local-calendar';
 import { CONTACT_CHANNELS, type ContactChannel } from '../../domain/kpi/contact-facts';
-import type { IntervalKpiAccumulator, IntervalKpiReading, IntervalKpiSums } from '../../domain/kpi/interval-kpis.accumulator';
+import type { IntervalKpiReading, IntervalKpiSums } from '../../domain/kpi/interval-kpis.accumulator';
+import type { TenantKpiSettings } from '../kpi-settings/tenant-kpi-settings';
 import { IntervalAggregateRepository, type MetricsDimension } from '../../persistence/interval-aggregate.repository';
 import { MetricsAccessError, MetricsQueryError } from './metrics-query.error';
 
@@ -19,14 +21,16 @@ export interface MetricsQuery {
   readonly channels: readonly ContactChannel[];
 }
 
-/** Who asks: supervisors and admins see the whole tenant, an agent only itself. */
-export type MetricsViewer = { readonly kind: 'tenant-wide' } | { readonly kind: 'agent'; readonly agentId: string };
+/** Who asks: the whole tenant, a team lead (its team's agents) or an agent (itself). */
+export type MetricsViewer = { readonly kind: 'tenant-wide' } | { readonly kind: 'team'; readonly agentIds: readonly string[] } | { readonly kind: 'agent'; readonly agentId: string };
 
 export interface MetricsRowResult {
   readonly bucketStartMs: number;
   readonly groupKey: string;
   readonly sums: IntervalKpiSums;
   readonly reading: IntervalKpiReading;
+  /** Late events can no longer change the bucket: its end plus the tenant's lateness has passed. */
+  readonly final: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -34,39 +38,58 @@ const DAY_MS = 86_400_000;
 const MAX_INTERVAL_RANGE_MS = 31 * DAY_MS;
 const MAX_RANGE_MS = 731 * DAY_MS;
 
-/** KPIs over any range and roll-up, computed from summed interval aggregates (never from raw facts). */
+/**
+ * KPIs over any range and roll-up, computed from summed interval aggregates (never from raw facts).
+ * Hours, days, weeks and months are those of the tenant's time zone (`rollupBounds`): a bucket at the
+ * edge of the range covers only the part of it inside the range.
+ */
 export class GetMetricsUseCase {
   private readonly aggregates = new IntervalAggregateRepository();
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly accumulator: IntervalKpiAccumulator,
+    private readonly settings: TenantKpiSettings,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async execute(tenantId: string, query: MetricsQuery, viewer: MetricsViewer): Promise<MetricsRowResult[]> {
     validate(query);
-    const agentIds = viewer.kind === 'agent' ? ownAgentOnly(query, viewer.agentId) : query.agentIds;
-    const rows = await withTenantTransaction(this.dataSource, (manager) =>
-      this.aggregates.sum(manager, tenantId, {
-        fromMs: query.fromMs,
-        toMs: query.toMs,
-        truncateTo: query.granularity === 'interval' ? null : query.granularity,
+    const agentIds = viewer.kind === 'agent' ? ownAgentOnly(query, viewer.agentId) : viewer.kind === 'team' ? teamAgentsOnly(query, viewer.agentIds) : query.agentIds;
+    const { rows, settings, bounds } = await withTenantTransaction(this.dataSource, async (manager) => {
+      const settings = await this.settings.settingsFor(manager, tenantId);
+      const { granularity, fromMs, toMs } = query;
+      const bounds = granularity === 'interval' ? null : rollupBounds(fromMs, toMs, granularity, settings);
+      const wholeDays = granularity !== 'interval' && granularity !== 'hour' && isLocalDayStart(fromMs, settings.timeZone) && isLocalDayStart(toMs, settings.timeZone);
+      const rows = await this.aggregates.sum(manager, tenantId, {
+        fromMs,
+        toMs,
+        bounds,
+        wholeDaysOf: wholeDays ? settings.timeZone : undefined,
         groupBy: query.groupBy,
         queueIds: query.queueIds,
         agentIds,
         channels: query.channels,
-      }),
-    );
+      });
+      return { rows, settings, bounds };
+    });
+    const ends = new Map(bounds?.slice(1).map((end, i) => [bounds[i], end]));
+    const bucketEndMs = (startMs: number) => ends.get(startMs) ?? startMs + INTERVAL_MS;
+    const accumulator = this.settings.accumulatorFor(settings);
+    const now = this.now();
     // Rows come per channel so first-response sums stay per channel; merged per bucket and group here.
     const merged = new Map<string, { bucketStartMs: number; groupKey: string; sums: IntervalKpiSums }>();
     for (const row of rows) {
       const channel = CONTACT_CHANNELS.find((known) => known === row.channel);
-      const sums = sumsOf(this.accumulator, row.counters, channel);
+      const sums = sumsOf(accumulator, row.counters, channel);
       const id = `${row.bucketStartMs}|${row.groupKey}`;
       const current = merged.get(id);
-      merged.set(id, { bucketStartMs: row.bucketStartMs, groupKey: row.groupKey, sums: current ? this.accumulator.merge(current.sums, sums) : sums });
+      merged.set(id, { bucketStartMs: row.bucketStartMs, groupKey: row.groupKey, sums: current ? accumulator.merge(current.sums, sums) : sums });
     }
-    return [...merged.values()].map((row) => ({ ...row, reading: this.accumulator.read(row.sums) }));
+    return [...merged.values()].map((row) => ({
+      ...row,
+      reading: accumulator.read(row.sums),
+      final: bucketEndMs(row.bucketStartMs) + settings.latenessMs <= now,
+    }));
   }
 }
 
@@ -82,6 +105,18 @@ function validate(query: MetricsQuery): void {
   if (toMs - fromMs > limit) {
     throw new MetricsQueryError('range-too-long', `at most ${limit / DAY_MS} days at ${granularity} granularity`);
   }
+}
+
+/**
+ * A team lead's agent figures (by agent, by team, or filtered by agent) cover its team's agents
+ * only; queue, channel and tenant figures without an agent filter are not agent figures and stay whole.
+ */
+function teamAgentsOnly(query: MetricsQuery, team: readonly string[]): readonly string[] {
+  if (query.agentIds.some((requested) => !team.includes(requested))) {
+    throw new MetricsAccessError('team-agents-only', 'team leads may only query the agents of their team');
+  }
+  if (query.agentIds.length > 0) return query.agentIds;
+  return query.groupBy === 'agent' || query.groupBy === 'team' ? team : [];
 }
 
 function ownAgentOnly(query: MetricsQuery, agentId: string): readonly string[] {

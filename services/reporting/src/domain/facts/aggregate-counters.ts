@@ -3,8 +3,7 @@ import type { IntervalKpiAccumulator, IntervalKpiSums } from '../kpi/interval-kp
 
 /**
  * The additive columns of one interval aggregate row: IntervalKpiSums flattened. A row has one
- * channel (or none, for agent time), so first-response sums are kept for that channel only;
- * FCR is not aggregated yet.
+ * channel (or none, for agent time), so first-response sums are kept for that channel only.
  */
 export const AGGREGATE_COUNTERS = [
   'offered',
@@ -26,25 +25,46 @@ export const AGGREGATE_COUNTERS = [
   'handlingMs',
   'availableMs',
   'scheduledMs',
+  'fcrResolved',
+  'fcrRepeated',
+  'csatResponses',
+  'csatSatisfied',
+  'csatScoreSum',
+  'npsResponses',
+  'npsPromoters',
+  'npsDetractors',
+  'cesResponses',
+  'cesScoreSum',
 ] as const;
 
 export type AggregateCounter = (typeof AGGREGATE_COUNTERS)[number];
 export type AggregateCounters = Readonly<Record<AggregateCounter, number>>;
 
+const ZERO: AggregateCounters = Object.freeze(Object.fromEntries(AGGREGATE_COUNTERS.map((name) => [name, 0])) as AggregateCounters);
+
+// Plain loops over copies of one shape: ingestion calls these for every contribution of every batch.
 export function zeroCounters(): AggregateCounters {
-  return Object.fromEntries(AGGREGATE_COUNTERS.map((name) => [name, 0])) as AggregateCounters;
+  return { ...ZERO };
 }
 
 export function addCounters(a: AggregateCounters, b: AggregateCounters, sign: 1 | -1 = 1): AggregateCounters {
-  return Object.fromEntries(AGGREGATE_COUNTERS.map((name) => [name, a[name] + sign * b[name]])) as AggregateCounters;
+  const sum: Record<AggregateCounter, number> = { ...ZERO };
+  for (const name of AGGREGATE_COUNTERS) sum[name] = a[name] + sign * b[name];
+  return sum;
+}
+
+/** Adds `sign` × `b` into `into` in place: AggregateDeltas merges many contributions into one row. */
+export function addCountersInto(into: Record<AggregateCounter, number>, b: AggregateCounters, sign: 1 | -1 = 1): void {
+  for (const name of AGGREGATE_COUNTERS) into[name] += sign * b[name];
 }
 
 export function isZero(counters: AggregateCounters): boolean {
-  return AGGREGATE_COUNTERS.every((name) => counters[name] === 0);
+  for (const name of AGGREGATE_COUNTERS) if (counters[name] !== 0) return false;
+  return true;
 }
 
 export function countersOf(sums: IntervalKpiSums, channel: ContactChannel | undefined): AggregateCounters {
-  const { serviceLevel, speedOfAnswer, abandonment, handleTime, agentTime } = sums;
+  const { serviceLevel, speedOfAnswer, abandonment, handleTime, agentTime, firstContactResolution, survey } = sums;
   const firstResponse = channel ? sums.firstResponse[channel] : undefined;
   return {
     offered: abandonment.offered,
@@ -66,6 +86,17 @@ export function countersOf(sums: IntervalKpiSums, channel: ContactChannel | unde
     handlingMs: agentTime.handlingMs,
     availableMs: agentTime.availableMs,
     scheduledMs: agentTime.scheduledMs,
+    fcrResolved: firstContactResolution.resolved,
+    fcrRepeated: firstContactResolution.repeated,
+    // Named one by one (not spread): one object shape for every row keeps the hot loops fast.
+    csatResponses: survey.csatResponses,
+    csatSatisfied: survey.csatSatisfied,
+    csatScoreSum: survey.csatScoreSum,
+    npsResponses: survey.npsResponses,
+    npsPromoters: survey.npsPromoters,
+    npsDetractors: survey.npsDetractors,
+    cesResponses: survey.cesResponses,
+    cesScoreSum: survey.cesScoreSum,
   };
 }
 
@@ -85,7 +116,17 @@ export function sumsOf(accumulator: IntervalKpiAccumulator, c: AggregateCounters
     abandonment: { offered: c.offered, abandoned: c.abandoned, shortAbandoned: c.shortAbandoned },
     firstResponse: channel ? { ...empty.firstResponse, [channel]: firstResponse } : empty.firstResponse,
     handleTime: { handled: c.handled, talkMs: c.talkMs, holdMs: c.holdMs, acwMs: c.acwMs, transferred: c.transferred },
-    firstContactResolution: empty.firstContactResolution,
+    firstContactResolution: { resolved: c.fcrResolved, repeated: c.fcrRepeated },
     agentTime: { handlingMs: c.handlingMs, availableMs: c.availableMs, scheduledMs: c.scheduledMs },
+    survey: {
+      csatResponses: c.csatResponses,
+      csatSatisfied: c.csatSatisfied,
+      csatScoreSum: c.csatScoreSum,
+      npsResponses: c.npsResponses,
+      npsPromoters: c.npsPromoters,
+      npsDetractors: c.npsDetractors,
+      cesResponses: c.cesResponses,
+      cesScoreSum: c.cesScoreSum,
+    },
   };
 }

@@ -25,10 +25,10 @@ const byKey = (contributions: readonly Contribution[]) => {
 const transferred: InteractionFact[] = [
   { kind: 'queued', interactionId: 'i-1', queueId: 'billing', channel: 'voice', at: T0 + 14 * MINUTE + 50 * SECOND },
   { kind: 'answered', interactionId: 'i-1', queueId: 'billing', agentId: 'a-1', at: T0 + 15 * MINUTE + 5 * SECOND, queueTimeMs: 15 * SECOND },
-  { kind: 'completed', interactionId: 'i-1', agentId: 'a-1', at: T0 + 25 * MINUTE + 5 * SECOND },
+  { kind: 'completed', interactionId: 'i-1', agentId: 'a-1', at: T0 + 25 * MINUTE + 5 * SECOND, holdMs: 0 },
   { kind: 'queued', interactionId: 'i-1', queueId: 'tech', channel: 'voice', at: T0 + 30 * MINUTE + 5 * SECOND },
   { kind: 'answered', interactionId: 'i-1', queueId: 'tech', agentId: 'a-2', at: T0 + 30 * MINUTE + 10 * SECOND, queueTimeMs: 5 * SECOND },
-  { kind: 'completed', interactionId: 'i-1', agentId: 'a-2', at: T0 + 40 * MINUTE },
+  { kind: 'completed', interactionId: 'i-1', agentId: 'a-2', at: T0 + 40 * MINUTE, holdMs: 0 },
 ];
 
 describe(interactionContributions.name, () => {
@@ -98,6 +98,7 @@ describe(agentSpanContributions.name, () => {
     agentId: 'a-1',
     activity,
     at: T0 + minute * MINUTE,
+    reason: '',
     eventId,
   });
 

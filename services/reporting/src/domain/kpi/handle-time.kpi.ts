@@ -20,6 +20,8 @@ export interface HandleTimeReading {
   readonly transferRate: number | null;
 }
 
+const isDuration = (ms: number) => Number.isFinite(ms) && ms >= 0;
+
 /** Handled = answered and finished with after-contact work; attributed where handling ended. */
 export class HandleTimeKpi implements AdditiveKpi<ContactFacts, HandleTimeSums, HandleTimeReading> {
   empty(): HandleTimeSums {
@@ -29,7 +31,7 @@ export class HandleTimeKpi implements AdditiveKpi<ContactFacts, HandleTimeSums, 
   add(sums: HandleTimeSums, contact: ContactFacts): HandleTimeSums {
     if (contact.answeredAt === undefined || contact.handledEnd === undefined) return sums;
     const { contactId, talkMs, holdMs, acwMs } = contact;
-    requireKpiInput([talkMs, holdMs, acwMs].every((ms) => Number.isFinite(ms) && ms >= 0), `contact ${contactId}: negative handling time`);
+    requireKpiInput(isDuration(talkMs) && isDuration(holdMs) && isDuration(acwMs), `contact ${contactId}: negative handling time`);
     return {
       handled: sums.handled + 1,
       talkMs: sums.talkMs + talkMs,

@@ -16,6 +16,7 @@ import { type FirstResponseReading, FirstResponseKpi, type FirstResponseSums } f
 import { type HandleTimeReading, HandleTimeKpi, type HandleTimeSums } from './handle-time.kpi';
 import type { KpiSettings } from './kpi-settings';
 import { type ServiceLevelReading, ServiceLevelKpi, type ServiceLevelSums } from './service-level.kpi';
+import { type SurveyAnswers, SurveyKpi, type SurveyReading, type SurveySums } from './survey.kpi';
 
 /** Every KPI's sums for one slice (tenant, queue, interval, …); what interval aggregates store. */
 export interface IntervalKpiSums {
@@ -26,6 +27,7 @@ export interface IntervalKpiSums {
   readonly handleTime: HandleTimeSums;
   readonly firstContactResolution: FirstContactResolutionSums;
   readonly agentTime: AgentTimeSums;
+  readonly survey: SurveySums;
 }
 
 export interface IntervalKpiReading {
@@ -36,6 +38,7 @@ export interface IntervalKpiReading {
   readonly handleTime: HandleTimeReading;
   readonly firstContactResolution: FirstContactResolutionReading;
   readonly agentOccupancy: AgentOccupancyReading;
+  readonly survey: SurveyReading;
 }
 
 /**
@@ -51,6 +54,8 @@ export class IntervalKpiAccumulator {
   private readonly handleTime = new HandleTimeKpi();
   private readonly firstContactResolution = new FirstContactResolutionKpi();
   private readonly agentOccupancy = new AgentOccupancyKpi();
+  private readonly survey = new SurveyKpi();
+  private emptySums: IntervalKpiSums | undefined;
 
   constructor(settings: KpiSettings) {
     this.serviceLevel = new ServiceLevelKpi(settings);
@@ -59,8 +64,12 @@ export class IntervalKpiAccumulator {
     this.firstResponse = new FirstResponseKpi(settings);
   }
 
+  /**
+   * The sums of nothing. Every `add` and `merge` returns new objects, so one deeply frozen instance
+   * serves every caller (ingestion starts each contribution from it); a write to it would throw.
+   */
   empty(): IntervalKpiSums {
-    return {
+    this.emptySums ??= deepFreeze({
       serviceLevel: this.serviceLevel.empty(),
       speedOfAnswer: this.speedOfAnswer.empty(),
       abandonment: this.abandonment.empty(),
@@ -68,7 +77,9 @@ export class IntervalKpiAccumulator {
       handleTime: this.handleTime.empty(),
       firstContactResolution: this.firstContactResolution.empty(),
       agentTime: this.agentOccupancy.empty(),
-    };
+      survey: this.survey.empty(),
+    });
+    return this.emptySums;
   }
 
   addOffered(sums: IntervalKpiSums, contact: ContactFacts): IntervalKpiSums {
@@ -93,6 +104,10 @@ export class IntervalKpiAccumulator {
     return { ...sums, agentTime: this.agentOccupancy.add(sums.agentTime, facts) };
   }
 
+  addSurvey(sums: IntervalKpiSums, answers: SurveyAnswers): IntervalKpiSums {
+    return { ...sums, survey: this.survey.add(sums.survey, answers) };
+  }
+
   merge(a: IntervalKpiSums, b: IntervalKpiSums): IntervalKpiSums {
     return {
       serviceLevel: this.serviceLevel.merge(a.serviceLevel, b.serviceLevel),
@@ -102,6 +117,7 @@ export class IntervalKpiAccumulator {
       handleTime: this.handleTime.merge(a.handleTime, b.handleTime),
       firstContactResolution: this.firstContactResolution.merge(a.firstContactResolution, b.firstContactResolution),
       agentTime: this.agentOccupancy.merge(a.agentTime, b.agentTime),
+      survey: this.survey.merge(a.survey, b.survey),
     };
   }
 
@@ -114,6 +130,12 @@ export class IntervalKpiAccumulator {
       handleTime: this.handleTime.read(sums.handleTime),
       firstContactResolution: this.firstContactResolution.read(sums.firstContactResolution),
       agentOccupancy: this.agentOccupancy.read(sums.agentTime),
+      survey: this.survey.read(sums.survey),
     };
   }
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) deepFreeze(child);
+  return Object.freeze(value);
 }

@@ -28,6 +28,10 @@ describe(kpiSettings.name, () => {
     ['an infinite window', { fcrWindowMs: Infinity }],
     ['an unknown channel', { firstResponseSlaMsByChannel: { fax: 1 } as never }],
     ['a negative SLA', { firstResponseSlaMsByChannel: { chat: -5 } }],
+    ['an unknown time zone', { timeZone: 'Europe/Atlantis' }],
+    ['an empty time zone', { timeZone: '' }],
+    ['a week starting on day 0', { firstDayOfWeek: 0 as never }],
+    ['a week starting on day 8', { firstDayOfWeek: 8 as never }],
   ])('rejects %s', (_, overrides) => {
     expect(() => kpiSettings(overrides)).toThrow(KpiInputError);
   });

@@ -1,3 +1,5 @@
+import type { IsoWeekday } from '../facts/local-calendar';
+import { isKnownTimeZone } from '../facts/local-day';
 import { CONTACT_CHANNELS, type ContactChannel } from './contact-facts';
 import { requireKpiInput } from './kpi-input.error';
 
@@ -29,6 +31,15 @@ export interface KpiSettings {
   readonly fcrWindowMs: number;
   /** First-response SLA per digital channel; channels without one get times but no hit/miss. */
   readonly firstResponseSlaMsByChannel: Readonly<Partial<Record<ContactChannel, number>>>;
+  /**
+   * How late an event may still arrive and change an interval. Late events are always counted
+   * (in the interval they belong to); an interval is reported final once its end plus this has passed.
+   */
+  readonly latenessMs: number;
+  /** The tenant's IANA time zone: its "today" in the real-time views and its hours, days, weeks and months in roll-ups. */
+  readonly timeZone: string;
+  /** The weekday (ISO: 1 Monday … 7 Sunday) weekly roll-ups start on. */
+  readonly firstDayOfWeek: IsoWeekday;
 }
 
 const HOUR_MS = 3_600_000;
@@ -41,6 +52,9 @@ export const DEFAULT_KPI_SETTINGS: KpiSettings = Object.freeze({
   shortAbandonsCountAsOffered: false,
   fcrWindowMs: 7 * 24 * HOUR_MS,
   firstResponseSlaMsByChannel: Object.freeze({ chat: 60_000, email: 4 * HOUR_MS }),
+  latenessMs: HOUR_MS,
+  timeZone: 'UTC',
+  firstDayOfWeek: 1,
 });
 
 /** A tenant's settings: the defaults with its overrides, validated. */
@@ -50,6 +64,9 @@ export function kpiSettings(overrides: Partial<KpiSettings> = {}): KpiSettings {
   requireDuration('serviceLevelThresholdMs', settings.serviceLevelThresholdMs);
   requireDuration('shortAbandonThresholdMs', settings.shortAbandonThresholdMs);
   requireDuration('fcrWindowMs', settings.fcrWindowMs);
+  requireDuration('latenessMs', settings.latenessMs);
+  requireKpiInput(typeof settings.timeZone === 'string' && settings.timeZone !== '' && isKnownTimeZone(settings.timeZone), `timeZone ${settings.timeZone} is not an IANA time zone`);
+  requireKpiInput(Number.isInteger(settings.firstDayOfWeek) && settings.firstDayOfWeek >= 1 && settings.firstDayOfWeek <= 7, `firstDayOfWeek must be 1 (Monday) … 7 (Sunday), got ${settings.firstDayOfWeek}`);
   requireChannelDurations('serviceLevelThresholdMsByChannel', settings.serviceLevelThresholdMsByChannel);
   requireChannelDurations('firstResponseSlaMsByChannel', settings.firstResponseSlaMsByChannel);
   return Object.freeze(settings);

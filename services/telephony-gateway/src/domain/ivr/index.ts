@@ -1,0 +1,10 @@
+export { businessHoursProblems, isWithinBusinessHours } from './business-hours.policy';
+export { DEFAULT_MAX_STEPS, DTMF_DIGITS } from './ivr-flow';
+export type * from './ivr-flow';
+export { IvrFlowError } from './ivr-flow-error';
+export type { IvrFlowProblem, IvrFlowProblemCode } from './ivr-flow-error';
+export { ivrFlowProblems, parseIvrFlow } from './ivr-flow.validator';
+export type { IvrFlowValidationOptions } from './ivr-flow.validator';
+export { IvrInterpreter } from './ivr.interpreter';
+export type { IvrAction, IvrHangupReason, IvrPhase, IvrTerminalAction } from './ivr.interpreter';
+export { SAMPLE_IVR_FLOW } from './sample-ivr.flow';

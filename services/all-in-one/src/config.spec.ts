@@ -7,6 +7,7 @@ describe(loadConfig.name, () => {
       grpcPort: 50051,
       idpPort: 18081,
       pgPort: 54329,
+      sipPort: 5060,
       bindHost: '127.0.0.1',
       dataDir: '/srv/cc/.data',
     });

@@ -9,7 +9,9 @@ export interface AllInOneConfig {
   readonly grpcPort: number;
   readonly idpPort: number;
   readonly pgPort: number;
-  /** Where HTTP and gRPC listen. */
+  /** SIP over UDP and TCP, for the telephony gateway. */
+  readonly sipPort: number;
+  /** Where HTTP, gRPC and SIP listen. */
   readonly bindHost: string;
   /** Absolute; Postgres lives in `<dataDir>/postgres`. */
   readonly dataDir: string;
@@ -23,6 +25,7 @@ const settings = {
   grpcPort: ['GRPC_PORT', port(50051)],
   idpPort: ['IDP_PORT', port(18081)],
   pgPort: ['PG_PORT', port(54329)],
+  sipPort: ['SIP_PORT', port(5060)],
   bindHost: ['BIND_HOST', text('127.0.0.1')],
   dataDir: ['DATA_DIR', text('.data')],
 } as const satisfies Settings;
@@ -37,7 +40,7 @@ export const CONFIG_ENV_VARS = envVarNames(PREFIX, settings);
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AllInOneConfig {
   const config = readEnvConfig('all-in-one', PREFIX, settings, env, (values) => {
-    const ports = (['httpPort', 'grpcPort', 'idpPort', 'pgPort'] as const).filter((key) => values[key] !== undefined);
+    const ports = (['httpPort', 'grpcPort', 'idpPort', 'pgPort', 'sipPort'] as const).filter((key) => values[key] !== undefined);
     return ports.flatMap((a, i) =>
       ports.slice(i + 1).flatMap((b) => (values[a] === values[b] ? [`${PREFIX}${settings[a][0]} and ${PREFIX}${settings[b][0]} are both ${values[a]}`] : [])),
     );

@@ -137,10 +137,14 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
   const identity = await DevIdentityProvider.start({ port: config.idpPort });
   stack.add('identity provider', () => identity.close());
 
+  const publicHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
   const resources: HostResources = {
     eventBus,
     postgresUrl: postgres.url,
     dataSource,
+    dataDir: config.dataDir,
+    sip: { host: config.bindHost, port: config.sipPort, publicAddress: config.bindHost === '0.0.0.0' || config.bindHost === '::' ? '127.0.0.1' : config.bindHost },
+    grpcUrl: `${config.bindHost === '0.0.0.0' || config.bindHost === '::' ? '127.0.0.1' : config.bindHost}:${config.grpcPort}`,
     serviceDatabase,
   };
   const serviceModules = await Promise.all(SERVICE_MODULES.map((service) => service.module(resources)));
@@ -196,12 +200,12 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
   // `mode` applies only when the file is created; a file from an earlier run keeps its own.
   chmodSync(tokensFile, 0o600);
 
-  const publicHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
   process.stdout.write(
     formatStartupBanner({
       grpcAddress: `${publicHost(config.bindHost)}:${config.grpcPort}`,
       grpcServices: SERVICE_MODULES.map((service) => `${service.name} (${service.grpc.package})`),
       httpBaseUrl: `http://${publicHost(config.bindHost)}:${config.httpPort}`,
+      sipAddress: `sip:${publicHost(config.bindHost)}:${config.sipPort} (UDP and TCP)`,
       issuer: identity.issuer,
       jwksUri: identity.jwksUri,
       audience: DEFAULT_AUDIENCE,
@@ -214,7 +218,7 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
     }),
   );
   logger.info(
-    { httpPort: config.httpPort, grpcPort: config.grpcPort, idpPort: config.idpPort, pgPort: config.pgPort, services: SERVICE_MODULES.map((s) => s.name) },
+    { httpPort: config.httpPort, grpcPort: config.grpcPort, sipPort: config.sipPort, idpPort: config.idpPort, pgPort: config.pgPort, services: SERVICE_MODULES.map((s) => s.name) },
     'all-in-one is ready',
   );
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { historyV1, platformV1, protoFile, reportingV1, routingAgentV1 } from '@contactcenter/contracts';
+import path from 'node:path';
+import { channelAdminV1, historyV1, platformV1, protoFile, reportingV1, routingAgentV1, telephonyAdminV1 } from '@contactcenter/contracts';
 import { DiagnosticsModule } from '@contactcenter/diagnostics';
 import type { EventBus } from '@contactcenter/messaging';
 import type { DynamicModule, Type } from '@nestjs/common';
@@ -7,6 +8,8 @@ import type { DataSource, MigrationInterface } from 'typeorm';
 import { REPORTING_MIGRATIONS, ReportingModule } from '@contactcenter/reporting';
 import { HISTORY_MIGRATIONS, HistoryModule } from '@contactcenter/interaction-history';
 import { ROUTING_MIGRATIONS, RoutingModule } from '@contactcenter/routing';
+import { CHANNEL_MIGRATIONS, ChannelModule, loadOrCreateSecretsKey } from '@contactcenter/channel-ingestion';
+import { generatePrompts, SAMPLE_IVR_FLOW, TELEPHONY_MIGRATIONS, TelephonyModule } from '@contactcenter/telephony-gateway';
 
 /** What the host shares with every service module it runs. */
 export interface HostResources {
@@ -15,6 +18,12 @@ export interface HostResources {
   readonly postgresUrl: string;
   /** The host database as the service role, with the outbox and inbox tables migrated. */
   readonly dataSource: DataSource;
+  /** The host's data directory (`./.data` by default), for files a service keeps between runs. */
+  readonly dataDir: string;
+  /** Where the telephony gateway listens for SIP and what address it puts in its SDP. */
+  readonly sip: { readonly host: string; readonly port: number; readonly publicAddress: string };
+  /** The host's own gRPC server (`host:port`), for one service calling another's API (telephony → routing). */
+  readonly grpcUrl: string;
   /**
    * A service's own database in the embedded Postgres (created when missing), migrated as the
    * owner and connected as the service role; its outbox (if it has one) is relayed to the
@@ -73,6 +82,45 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
     grpc: {
       package: routingAgentV1.protobufPackage,
       protoFiles: [protoFile('routing', 'agent_service'), protoFile('routing', 'routing_admin_service')],
+    },
+  },
+  {
+    name: 'channel-ingestion',
+    // Webhooks and web chat are served on the host's HTTP port (/webhooks/..., /webchat/...); secrets are sealed with a
+    // key kept beside the data, so accounts survive restarts of the same data directory.
+    module: async ({ eventBus, serviceDatabase, dataDir }) =>
+      ChannelModule.register({
+        dataSource: await serviceDatabase('channels', CHANNEL_MIGRATIONS),
+        eventBus,
+        secretsKey: loadOrCreateSecretsKey(path.join(dataDir, 'channel-secrets.key')),
+        // The widget at /webchat/widget.js, its socket at /webchat/ws, a try-out page at /webchat/demo/<widget id>.
+        webchat: {},
+      }),
+    grpc: {
+      package: channelAdminV1.protobufPackage,
+      protoFiles: [protoFile('channels', 'channel_admin_service'), protoFile('channels', 'messaging_service')],
+    },
+  },
+  {
+    name: 'telephony-gateway',
+    // SIP (UDP and TCP) on CC_AIO_SIP_PORT, 5060 by default; the demo tenant's number runs the sample IVR.
+    module: async ({ eventBus, serviceDatabase, dataDir, sip, grpcUrl }) => {
+      const promptsDir = path.join(dataDir, 'prompts');
+      generatePrompts(promptsDir, undefined, { tonesWhenToolsMissing: true });
+      return TelephonyModule.register({
+        dataSource: await serviceDatabase('telephony', TELEPHONY_MIGRATIONS),
+        eventBus,
+        sip: { ...sip, transport: 'both' },
+        recordingsDir: path.join(dataDir, 'recordings'),
+        promptsDir,
+        // Routing is served by this same host: BlindTransfer to a queue or agent calls its AgentService.Transfer.
+        routingGrpcUrl: grpcUrl,
+        seed: [{ workspaceId: 'acme', tenantId: 'acme', number: '+4930120000', flow: SAMPLE_IVR_FLOW }],
+      });
+    },
+    grpc: {
+      package: telephonyAdminV1.protobufPackage,
+      protoFiles: [protoFile('telephony', 'telephony_admin_service'), protoFile('telephony', 'call_control_service')],
     },
   },
 ];

@@ -6,6 +6,7 @@ describe(formatStartupBanner.name, () => {
     grpcAddress: 'localhost:50051',
     grpcServices: ['diagnostics (contactcenter.platform.v1)'],
     httpBaseUrl: 'http://localhost:8080',
+    sipAddress: 'sip:localhost:5060 (UDP and TCP)',
     issuer: 'http://127.0.0.1:18081',
     jwksUri: 'http://127.0.0.1:18081/protocol/openid-connect/certs',
     audience: 'contact-center-api',

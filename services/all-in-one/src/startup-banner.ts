@@ -4,6 +4,7 @@ export interface StartupInfo {
   readonly grpcAddress: string;
   readonly grpcServices: readonly string[];
   readonly httpBaseUrl: string;
+  readonly sipAddress: string;
   readonly issuer: string;
   readonly jwksUri: string;
   readonly audience: string;
@@ -27,6 +28,8 @@ export function formatStartupBanner(info: StartupInfo): string {
     row('gRPC', `${info.grpcAddress}  (server reflection on)`),
     ...info.grpcServices.map((service) => row('', `· ${service}`)),
     row('HTTP', `${info.httpBaseUrl}/healthz  ${info.httpBaseUrl}/readyz  ${info.httpBaseUrl}/metrics`),
+    row('SIP', `${info.sipAddress}  demo number +4930120000 answers with the sample IVR`),
+    row('Web chat', `${info.httpBaseUrl}/webchat/widget.js  (create a webchat channel account, then open /webchat/demo/<widget id>)`),
     row('Identity', `issuer   ${info.issuer}`),
     row('', `JWKS     ${info.jwksUri}`),
     row('', `audience ${info.audience}`),

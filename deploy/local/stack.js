@@ -16,6 +16,7 @@ const KAFKA_POM = path.join(__dirname, 'kafka', 'pom.xml');
 const REALM_FILE = path.join(ROOT, 'deploy', 'keycloak', 'contact-center-realm.json');
 
 const KEYCLOAK_VERSION = '26.4.5';
+const GREENMAIL_VERSION = '2.1.13';
 const REALM = 'contact-center';
 const HEALTH_TOPIC = 'cc.stack.healthcheck';
 // Any demo user proves that password grants work end to end (realm, users, user profile).
@@ -32,6 +33,9 @@ const config = {
   kafkaControllerPort: intEnv('CC_KAFKA_CONTROLLER_PORT', 19093),
   keycloakPort: intEnv('CC_KEYCLOAK_PORT', 18080),
   keycloakMgmtPort: intEnv('CC_KEYCLOAK_MGMT_PORT', 19000),
+  mailSmtpPort: intEnv('CC_MAIL_SMTP_PORT', 13025),
+  mailImapPort: intEnv('CC_MAIL_IMAP_PORT', 13143),
+  mailApiPort: intEnv('CC_MAIL_API_PORT', 13080),
   pgUrl: env.CC_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 
@@ -40,6 +44,7 @@ const dirs = {
   kafka: path.join(CACHE, 'kafka'),
   keycloak: path.join(CACHE, 'keycloak'),
   postgres: path.join(CACHE, 'postgres'),
+  greenmail: path.join(CACHE, 'greenmail'),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -686,10 +691,114 @@ async function keycloakStatus() {
 }
 
 // ---------------------------------------------------------------------------------------
+// GreenMail (standalone jar from Maven Central: SMTP and IMAP, plus a REST API that creates
+// users and answers readiness). Mail lives in memory only, so a restart starts empty.
+
+const greenmail = new ManagedProcess('greenmail', dirs.greenmail);
+const greenmailJar = path.join(dirs.downloads, `greenmail-standalone-${GREENMAIL_VERSION}.jar`);
+const MAIL_HOST = '127.0.0.1';
+const greenmailApiUrl = () => `http://${MAIL_HOST}:${config.mailApiPort}`;
+const greenmailFingerprint = () => ({
+  version: GREENMAIL_VERSION,
+  smtpPort: config.mailSmtpPort,
+  imapPort: config.mailImapPort,
+  apiPort: config.mailApiPort,
+});
+
+function ensureGreenmailJar() {
+  if (fs.existsSync(greenmailJar)) return;
+  log(`fetching greenmail-standalone ${GREENMAIL_VERSION} from Maven Central`);
+  // Copy into a staging dir and rename, so an interrupted download never looks complete.
+  const staging = path.join(dirs.greenmail, `fetch-${process.pid}`);
+  fs.rmSync(staging, { recursive: true, force: true });
+  run('mvn', [
+    '-q',
+    '-B',
+    '-f',
+    KAFKA_POM,
+    'dependency:copy',
+    `-Dartifact=com.icegreen:greenmail-standalone:${GREENMAIL_VERSION}`,
+    `-DoutputDirectory=${staging}`,
+  ], { quiet: true });
+  mkdirp(dirs.downloads);
+  fs.renameSync(path.join(staging, path.basename(greenmailJar)), greenmailJar);
+  fs.rmSync(staging, { recursive: true, force: true });
+}
+
+// Ready when its API says so and reports SMTP and IMAP on the configured ports (another
+// GreenMail, or something else, could hold the API port).
+async function greenmailHealthy() {
+  const configuration = await fetchOk(`${greenmailApiUrl()}/api/configuration`);
+  if (!configuration) return false;
+  const { serverSetups = [] } = await configuration.json().catch(() => ({}));
+  const listening = serverSetups.map((s) => `${s.protocol}:${s.port}`);
+  if (!listening.includes(`smtp:${config.mailSmtpPort}`) || !listening.includes(`imap:${config.mailImapPort}`)) return false;
+  return Boolean(await fetchOk(`${greenmailApiUrl()}/api/service/readiness`));
+}
+
+async function greenmailUp() {
+  const running = greenmail.state();
+  if (running && JSON.stringify(running.fingerprint) !== JSON.stringify(greenmailFingerprint())) {
+    log('greenmail runs with another version or other ports than configured; restarting it');
+    await greenmail.stop();
+  } else if (running) {
+    await greenmail.waitReady(greenmailHealthy, 60000);
+    log(`greenmail already running (pid ${running.pid})`);
+    return;
+  }
+  if (await greenmailHealthy()) {
+    log(`greenmail answers at ${greenmailApiUrl()} (not started by this script)`);
+    return;
+  }
+  for (const port of [config.mailSmtpPort, config.mailImapPort, config.mailApiPort]) {
+    if (await portInUse(port)) throw new Error(`port ${port} is taken; set CC_MAIL_SMTP_PORT / CC_MAIL_IMAP_PORT / CC_MAIL_API_PORT`);
+  }
+  ensureGreenmailJar();
+  const started = Date.now();
+  const pid = greenmail.start(
+    javaBin(),
+    [
+      '-Xms32m',
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djava.awt.headless=true',
+      `-Dgreenmail.smtp.hostname=${MAIL_HOST}`,
+      `-Dgreenmail.smtp.port=${config.mailSmtpPort}`,
+      `-Dgreenmail.imap.hostname=${MAIL_HOST}`,
+      `-Dgreenmail.imap.port=${config.mailImapPort}`,
+      `-Dgreenmail.api.hostname=${MAIL_HOST}`,
+      `-Dgreenmail.api.port=${config.mailApiPort}`,
+      '-jar',
+      greenmailJar,
+    ],
+    { cwd: dirs.greenmail, fingerprint: greenmailFingerprint() },
+  );
+  log(`greenmail starting (pid ${pid}), log ${greenmail.logFile}`);
+  await greenmail.waitReady(greenmailHealthy, 60000);
+  log(`greenmail ready at smtp ${MAIL_HOST}:${config.mailSmtpPort}, imap ${MAIL_HOST}:${config.mailImapPort} in ${seconds(started)}`);
+}
+
+function mailEndpoints() {
+  return { host: MAIL_HOST, smtpPort: config.mailSmtpPort, imapPort: config.mailImapPort, apiUrl: greenmailApiUrl() };
+}
+
+async function greenmailStatus() {
+  const state = greenmail.state();
+  const { host, smtpPort, imapPort } = mailEndpoints();
+  return {
+    name: 'greenmail',
+    endpoint: `smtp ${host}:${smtpPort} imap ${host}:${imapPort} api ${greenmailApiUrl()}`,
+    pid: state && state.pid,
+    healthy: await greenmailHealthy(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // commands
 
 function endpoints(pgUrl) {
-  return { kafkaBrokers: kafkaBrokers(), keycloakUrl: keycloakUrl(), issuer: issuer(), pgAdminUrl: pgUrl };
+  return { kafkaBrokers: kafkaBrokers(), keycloakUrl: keycloakUrl(), issuer: issuer(), pgAdminUrl: pgUrl, mail: mailEndpoints() };
 }
 
 function printEndpoints(value) {
@@ -698,6 +807,7 @@ function printEndpoints(value) {
   log(`  keycloak        ${value.keycloakUrl}  (admin/admin, realm ${REALM}, demo users password "demo")`);
   log(`  issuer          ${value.issuer}`);
   log(`  postgres admin  ${value.pgAdminUrl}`);
+  log(`  mail (greenmail) smtp ${value.mail.host}:${value.mail.smtpPort}, imap ${value.mail.host}:${value.mail.imapPort}, api ${value.mail.apiUrl}`);
   const shown = path.relative(ROOT, ENDPOINTS_FILE);
   log(`  written to      ${shown.startsWith('..') ? ENDPOINTS_FILE : shown}`);
 }
@@ -709,6 +819,7 @@ async function up() {
     await kafkaUp();
     const pg = await pgUp();
     await keycloakUp();
+    await greenmailUp();
     const value = endpoints(pg.url);
     writeJson(ENDPOINTS_FILE, value);
     printEndpoints(value);
@@ -720,6 +831,7 @@ async function down() {
   await withLock(async () => {
     // Remove the endpoints first so nobody starts using a stack that is going away.
     fs.rmSync(ENDPOINTS_FILE, { force: true });
+    await greenmail.stop();
     await keycloak.stop();
     await kafka.stop();
     await pgDown();
@@ -728,7 +840,7 @@ async function down() {
 }
 
 async function status() {
-  const results = [await kafkaStatus(), await pgStatus(), await keycloakStatus()];
+  const results = [await kafkaStatus(), await pgStatus(), await keycloakStatus(), await greenmailStatus()];
   for (const r of results) {
     const owner = r.pid ? `pid ${r.pid}` : r.managed ? 'started by this script' : 'not started by this script';
     log(`${r.name.padEnd(9)} ${r.healthy ? 'healthy' : 'DOWN   '} ${r.endpoint}  (${owner})`);

@@ -492,13 +492,23 @@ async function kafkaHealthy() {
     retry: { retries: 0 },
   });
   const admin = client.admin();
+  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
   try {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: HEALTH_TOPIC, numPartitions: 1 }], waitForLeaders: true });
-    return (await admin.listTopics()).includes(HEALTH_TOPIC);
+    if (!(await admin.listTopics()).includes(HEALTH_TOPIC)) return false;
+    // A fresh broker answers metadata long before it can hand out producer ids or coordinate
+    // groups (it still creates and loads __consumer_offsets); the first test suite would meet
+    // those retries. Ready means both work.
+    await producer.connect();
+    await producer.send({ topic: HEALTH_TOPIC, acks: -1, messages: [{ value: 'ping' }] });
+    await admin.setOffsets({ groupId: 'cc-stack-probe', topic: HEALTH_TOPIC, partitions: [{ partition: 0, offset: '0' }] });
+    await admin.fetchOffsets({ groupId: 'cc-stack-probe', topics: [HEALTH_TOPIC] });
+    return true;
   } catch {
     return false;
   } finally {
+    await producer.disconnect().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }
 }

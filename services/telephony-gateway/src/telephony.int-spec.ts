@@ -306,12 +306,14 @@ describe('telephony gateway', () => {
     await eventually(() => (session.currentState === 'connected' ? true : undefined), 'the bridge');
     const control = (method: string, request: object = {}) => unary(callControl, method, { callId: session.callId, ...request }, agent);
     await new Promise((r) => setTimeout(r, 1000));
-    const pausedFrom = Date.now();
+    // The silent span is bounded by the answer to pause and the request to resume, so a slow
+    // RPC (a token refresh, a loaded machine) cannot move the pause outside it.
     await control('pauseRecording');
+    const pausedFrom = Date.now();
     const pausedWhile = session.recordingPaused;
     await new Promise((r) => setTimeout(r, 1500));
-    await control('resumeRecording');
     const pausedUntil = Date.now();
+    await control('resumeRecording');
     await control('hold');
     const held = session.currentState;
     await new Promise((r) => setTimeout(r, 500));

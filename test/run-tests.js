@@ -21,8 +21,17 @@ const jest = spawnSync(bin('jest'), ['--ci', '--json', `--outputFile=${results}`
   cwd: root,
   stdio: 'inherit',
 });
+// The failures again, briefly, right above the summary: a long run's log is often read from its end.
+const firstLines = (text, n) => text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((line) => line.trim() && !line.includes('/node_modules/')).slice(0, n).join('\n      ');
 try {
   const r = JSON.parse(readFileSync(results, 'utf8'));
+  for (const suite of r.testResults) {
+    const file = path.relative(root, suite.name);
+    if (suite.status === 'failed' && suite.assertionResults.length === 0) process.stdout.write(`\nFAILED ${file}\n      ${firstLines(suite.message, 12)}\n`);
+    for (const test of suite.assertionResults.filter((t) => t.status === 'failed')) {
+      process.stdout.write(`\nFAILED ${file} › ${test.fullName}\n      ${firstLines(test.failureMessages.join('\n'), 12)}\n`);
+    }
+  }
   const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
   const skipped = r.numPendingTests + r.numTodoTests;
   process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`);

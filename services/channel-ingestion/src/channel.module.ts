@@ -151,9 +151,12 @@ export class ChannelModule {
     const directory = new AccountDirectory(dataSource, accounts);
     const ingest = new IngestInboundUseCase(dataSource, log, limits);
     const webchatRepository = new WebChatRepository();
-    const email = options.email ? new EmailChannel(dataSource, directory, ingest, new EmailThreadRepository(), accounts, options.email) : null;
-    const builtIn = [...(options.webchat ? [new WebChatDriver(dataSource, webchatRepository)] : []), ...(email ? [email] : [])];
+    // One address policy for everything tenants and providers point us at: media URLs and mail servers.
     const media = new GuardedFetchClient(new OutboundAddressPolicy(options.fetchAllowPrivateHosts));
+    const email = options.email
+      ? new EmailChannel(dataSource, directory, ingest, new EmailThreadRepository(), accounts, { ...options.email, pinHost: (host, port) => media.pinHost(host, port) })
+      : null;
+    const builtIn = [...(options.webchat ? [new WebChatDriver(dataSource, webchatRepository)] : []), ...(email ? [email] : [])];
     const drivers = new DriverRegistry(options.providerEndpoints, options.retry, [...builtIn, ...(options.extraDrivers ?? [])], media);
     const webchat = options.webchat ? ChannelModule.webchat(options, options.webchat, directory, ingest, log, webchatRepository, accounts) : null;
     const relay = options.relayDatabaseUrl ? new OutboxRelay({ connectionString: options.relayDatabaseUrl, bus: eventBus }) : null;

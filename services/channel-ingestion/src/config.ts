@@ -57,7 +57,7 @@ export interface ChannelsConfig {
   /** The service's own OIDC client (client-credentials grant) for calls to routing; its account needs a role GetQueueSnapshot accepts. */
   readonly serviceClientId: string;
   readonly serviceClientSecret: string;
-  /** `host` or `host:port` entries whose private addresses media and attachment URLs may reach (tests, on-prem gateways); default none. */
+  /** `host` or `host:port` entries whose private addresses media and attachment URLs and tenants' mail servers may reach (tests, on-prem gateways); default none. */
   readonly fetchAllowPrivateHosts: readonly string[];
 }
 

@@ -75,6 +75,20 @@ export class GuardedFetchClient {
     }
   }
 
+  /**
+   * The one address to connect to for a tenant-given server (an account's IMAP or SMTP host),
+   * under the same policy as fetched URLs: connect to the address returned, name the host for TLS.
+   */
+  async pinHost(host: string, port: number): Promise<string> {
+    let target: URL;
+    try {
+      target = new URL(`tcp://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`);
+    } catch {
+      throw new ForbiddenFetchTargetError(`"${host.slice(0, 200)}" is not a host name`);
+    }
+    return (await this.pin(target)).address;
+  }
+
   private parse(url: string, base?: URL): URL {
     let parsed: URL;
     try {

@@ -26,6 +26,8 @@ export interface EmailChannelOptions {
   readonly mailboxSyncMs?: number;
   /** Only for test servers with self-signed certificates. */
   readonly imapRejectUnauthorized?: boolean;
+  /** Resolves and checks tenant-given mail servers against the address policy (EmailDriverOptions.pinHost). */
+  readonly pinHost?: (host: string, port: number) => Promise<string>;
   readonly onError?: (error: Error, context: Record<string, unknown>) => void;
 }
 
@@ -63,6 +65,7 @@ export class EmailChannel implements ChannelDriver {
       resolveRecipient: (address) => this.resolveRecipient(address),
       onInbound: (mail) => this.receive(mail),
       now,
+      ...(options.pinHost ? { pinHost: options.pinHost } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
   }

@@ -7,6 +7,8 @@ import type { EmailRecipient, InboundEmail, ReceivedEmail } from './email.types'
 import { EmailSendError } from './smtp-reply.sender';
 import { parseMime } from './mime-parser';
 import type { ImapCursor } from './imap-mailbox.poller';
+import { OutboundAddressPolicy } from '../../domain/outbound-address.policy';
+import { GuardedFetchClient } from '../guarded-fetch.client';
 
 /** Reads every mail in a GreenMail user's INBOX, parsed, plus the raw header block. */
 async function inboxOf(user: MailUser): Promise<Array<{ email: InboundEmail; headers: string }>> {
@@ -184,5 +186,45 @@ describe(EmailDriver.name, () => {
     );
     await expect(send).rejects.toBeInstanceOf(EmailSendError);
     await expect(send).rejects.toMatchObject({ permanent: false });
+  });
+
+  it('connects to a tenant’s own mail servers only on addresses the policy allows, by the address it checked', async () => {
+    const { host, imapPort, smtpPort } = mailEndpoints();
+    const guardedDriver = (allowPrivateHosts: string[]) => {
+      const guard = new GuardedFetchClient(new OutboundAddressPolicy(allowPrivateHosts));
+      return new EmailDriver({
+        outbound: { host, port: smtpPort, secure: false },
+        messageIdDomain: 'mail.acme.test',
+        imapPollIntervalMs: 60_000,
+        resolveRecipient: async () => null,
+        onInbound: store,
+        pinHost: (name, port) => guard.pinHost(name, port),
+      });
+    };
+    const box = await newMailUser('guarded', 'acme.test');
+    const account = { tenantId: 'acme', channelAccountId: 'acc-guarded', address: box.email };
+    const mailbox = { account, host, port: imapPort, secure: false, auth: { user: box.login, pass: box.password }, cursorStore: { load: async () => null, save: async () => undefined } };
+    const mail = { outboundId: 'out-guarded', from: { address: box.email }, to: [{ address: customer.email }], subject: 'Guarded', referenceToken: 'GUARDEDX', text: 'x' };
+    const refusing = guardedDriver([]);
+    const allowing = guardedDriver([`${host}:${imapPort}`, `${host}:${smtpPort}`]);
+    try {
+      await refusing.addMailbox(mailbox);
+      const polled = await refusing.pollNow(account).catch((error: Error) => error);
+      const relayed = await refusing.send(mail, { host, port: smtpPort, secure: false }).catch((error: Error) => error);
+      // The platform's own relay is the operator's: it is not checked.
+      const viaPlatformRelay = await refusing.send({ ...mail, outboundId: 'out-guarded-2' });
+      await allowing.addMailbox(mailbox);
+      const allowedPoll = await allowing.pollNow(account);
+      const allowedRelay = await allowing.send({ ...mail, outboundId: 'out-guarded-3' }, { host, port: smtpPort, secure: false });
+
+      expect(polled).toMatchObject({ reason: 'fetch-target-forbidden', message: expect.stringContaining(`${host} resolves to ${host}, a loopback address`) });
+      expect(relayed).toBeInstanceOf(EmailSendError);
+      expect(relayed).toMatchObject({ permanent: true, message: expect.stringContaining(`resolves to ${host}, a loopback address`) });
+      expect(viaPlatformRelay.accepted).toEqual([customer.email]);
+      expect(allowedPoll).toMatchObject({ delivered: 0, failed: [] });
+      expect(allowedRelay.accepted).toEqual([customer.email]);
+    } finally {
+      await Promise.all([refusing.stop(), allowing.stop()]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { EmailInboundHandler, EmailRecipient, EmailRecipientResolver } from './email.types';
 import { ImapMailboxPoller, type ImapCursorStore, type ImapPollResult } from './imap-mailbox.poller';
 import { SmtpInboundServer, type SmtpInboundOptions } from './smtp-inbound.server';
-import { SmtpReplySender, type OutboundEmail, type SentEmail, type SmtpTransportConfig } from './smtp-reply.sender';
+import { EmailSendError, SmtpReplySender, type OutboundEmail, type SentEmail, type SmtpTransportConfig } from './smtp-reply.sender';
 
 export type SmtpInboundConfig = Omit<SmtpInboundOptions, 'resolveRecipient' | 'onInbound' | 'now' | 'onError'>;
 
@@ -17,6 +17,11 @@ export interface EmailDriverOptions {
   readonly onInbound: EmailInboundHandler;
   readonly now?: () => Date;
   readonly onError?: (error: Error, context: Record<string, unknown>) => void;
+  /**
+   * Resolves a tenant-given mail server (an account's IMAP host or own relay) to the one address
+   * to connect to, refusing what the address policy refuses. Absent, hosts are used as given.
+   */
+  readonly pinHost?: (host: string, port: number) => Promise<string>;
 }
 
 /** An IMAP mailbox channel account to poll. */
@@ -89,7 +94,18 @@ export class EmailDriver {
 
   /** Sends through `transport` when the account has its own relay, else the default one. */
   async send(mail: OutboundEmail, transport?: SmtpTransportConfig): Promise<SentEmail> {
-    return this.senderFor(transport ?? this.options.outbound).send(mail);
+    if (!transport) return this.senderFor(this.options.outbound).send(mail);
+    const { pinHost } = this.options;
+    let pinned = transport;
+    if (pinHost) {
+      try {
+        pinned = { ...transport, host: await pinHost(transport.host, transport.port), servername: transport.host };
+      } catch (error) {
+        // A refused or unknown host does not get better by retrying the same reply.
+        throw new EmailSendError(`relay ${transport.host}:${transport.port}: ${(error as Error).message}`, true, undefined, { cause: error });
+      }
+    }
+    return this.senderFor(pinned).send(mail);
   }
 
   async stop(): Promise<void> {
@@ -110,6 +126,7 @@ export class EmailDriver {
       account: mailbox.account,
       cursorStore: mailbox.cursorStore,
       onInbound: this.options.onInbound,
+      ...(this.options.pinHost ? { pinHost: this.options.pinHost } : {}),
       ...(mailbox.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: mailbox.rejectUnauthorized }),
       ...(this.options.now ? { now: this.options.now } : {}),
       onError: (error, context) =>

@@ -34,6 +34,8 @@ export interface ImapMailboxOptions {
   /** Set false only for test servers with self-signed certificates. */
   readonly rejectUnauthorized?: boolean;
   readonly connectTimeoutMs?: number;
+  /** The one address to connect to for `host` (see EmailDriverOptions.pinHost); absent, `host` as given. */
+  readonly pinHost?: (host: string, port: number) => Promise<string>;
   readonly now?: () => Date;
   readonly onError?: (error: Error, context: { readonly uid?: number }) => void;
 }
@@ -93,8 +95,11 @@ export class ImapMailboxPoller {
 
   private async poll(): Promise<ImapPollResult> {
     const { options } = this;
+    // Pinned at every poll: the check follows the name's current addresses.
+    const address = options.pinHost ? await options.pinHost(options.host, options.port) : options.host;
     const client = new ImapFlow({
-      host: options.host,
+      host: address,
+      ...(address !== options.host ? { servername: options.host } : {}),
       port: options.port,
       secure: options.secure,
       auth: { user: options.auth.user, pass: options.auth.pass },

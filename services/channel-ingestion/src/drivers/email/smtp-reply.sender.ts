@@ -14,6 +14,8 @@ export interface SmtpTransportConfig {
   /** Set false only for test relays with self-signed certificates. */
   readonly rejectUnauthorized?: boolean;
   readonly connectionTimeoutMs?: number;
+  /** The server's name for TLS when `host` is the address it was pinned to. */
+  readonly servername?: string;
 }
 
 export interface OutboundAttachment {
@@ -80,7 +82,7 @@ export class SmtpReplySender {
       secure: transport.secure,
       requireTLS: transport.requireTLS ?? false,
       ...(transport.auth ? { auth: { user: transport.auth.user, pass: transport.auth.pass } } : {}),
-      tls: { rejectUnauthorized: transport.rejectUnauthorized ?? true },
+      tls: { rejectUnauthorized: transport.rejectUnauthorized ?? true, ...(transport.servername ? { servername: transport.servername } : {}) },
       connectionTimeout: transport.connectionTimeoutMs ?? 15_000,
       greetingTimeout: transport.connectionTimeoutMs ?? 15_000,
     });

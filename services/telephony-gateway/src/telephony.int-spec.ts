@@ -79,6 +79,40 @@ function toneLevel(blocks: readonly Int16Array[], hz: number): number {
   return blocks.length === 0 ? 0 : blocks.reduce((sum, block) => sum + toneAmplitude(block, hz), 0) / blocks.length;
 }
 
+// Each conference phone sends one known tone: whoever hears a frequency hears that party.
+const TONES = { caller: 500, agent: 1100, party: 1700 } as const;
+type Party = keyof typeof TONES;
+type Ear = Awaited<ReturnType<typeof earSocket>>;
+
+/** 'loud' (~8000) when a party is heard, 'silent' when not, for each tone over the blocks. */
+function hears(blocks: Int16Array[]): Record<string, string> {
+  const verdict = (level: number) => (level > 4000 ? 'loud' : level < 400 ? 'silent' : `partial:${Math.round(level)}`);
+  return Object.fromEntries(Object.entries(TONES).map(([who, hz]) => [who, verdict(toneLevel(blocks, hz))]));
+}
+
+/** The three phones of a conference test: sipp scenarios sending each party's tone, and an ear for each. */
+async function conferencePhones() {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-conference-'));
+  const ears: Record<Party, Ear> = { caller: await earSocket(), agent: await earSocket(), party: await earSocket() };
+  return {
+    /** The scenario file with the party's tone pcap (`seconds` long) in place of TONE_PCAP. */
+    scenario(file: string, who: Party, seconds: number): string {
+      const pcap = join(dir, `${who}.pcap`);
+      writeTonePcap(pcap, { frequencyHz: TONES[who], amplitude: 8000, seconds });
+      const path = join(dir, file);
+      writeFileSync(path, readFileSync(join(SCENARIOS, file), 'utf8').replaceAll('TONE_PCAP', pcap));
+      return path;
+    },
+    /** sipp arguments sending the party's received RTP to its ear. */
+    key: (who: Party) => ['-key', 'ear_port', String(ears[who].port)],
+    heardBy: (who: Party, from: number, to: number) => hears(ears[who].heard.filter((h) => h.at >= from && h.at <= to).map((h) => h.pcm)),
+    close(): void {
+      Object.values(ears).forEach((ear) => ear.close());
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 function loadClients(url: string, domain: string, files: string[], services: string[]): Client[] {
   const definition = grpc.loadPackageDefinition(loadSync(files.map((f) => protoFile(domain, f)), { includeDirs: [protoRoot()], longs: Number, defaults: true, oneofs: true }));
   const pkg = ((definition.contactcenter as grpc.GrpcObject)[domain] as grpc.GrpcObject).v1 as grpc.GrpcObject;
@@ -786,18 +820,7 @@ describe('telephony gateway', () => {
     const stream = agentClient.streamWork({}, await metadata(confAgent));
     stream.on('data', (message) => work.push(message));
     stream.on('error', () => undefined);
-    // Each phone sends one known tone: whoever hears a frequency hears that party.
-    const TONES = { caller: 500, agent: 1100, party: 1700 } as const;
-    const dir = mkdtempSync(join(tmpdir(), 'cc-conference-'));
-    const scenario = (file: string, who: keyof typeof TONES, seconds: number) => {
-      const pcap = join(dir, `${who}.pcap`);
-      writeTonePcap(pcap, { frequencyHz: TONES[who], amplitude: 8000, seconds });
-      const path = join(dir, file);
-      writeFileSync(path, readFileSync(join(SCENARIOS, file), 'utf8').replaceAll('TONE_PCAP', pcap));
-      return path;
-    };
-    const ears = { caller: await earSocket(), agent: await earSocket(), party: await earSocket() };
-    const key = (who: keyof typeof ears) => ['-key', 'ear_port', String(ears[who].port)];
+    const { scenario, key, heardBy, close } = await conferencePhones();
     const agentPhone = await sipp({ scenario: scenario('conference-party-stays.xml', 'agent', 25), localPort: agentPort, timeoutSec: 60, extraArgs: key('agent') });
     const partyPhone = await sipp({ scenario: scenario('conference-party-leaves.xml', 'party', 8), localPort: partyPort, timeoutSec: 60, extraArgs: [...key('party'), '-d', '3500'] });
     const customer = await sipp({
@@ -825,8 +848,7 @@ describe('telephony gateway', () => {
     await unary(agentClient, 'complete', { interactionId: offer.interactionId }, confAgent);
     await unary(agentClient, 'setState', { presence: routingAgentV1.AgentPresence.AGENT_PRESENCE_AWAY, reasonCode: 'break' }, confAgent).catch(() => undefined);
     stream.cancel();
-    Object.values(ears).forEach((ear) => ear.close());
-    rmSync(dir, { recursive: true, force: true });
+    close();
 
     expect([customerResult.exitCode, customerResult.errors]).toEqual([0, '']);
     expect([agentResult.exitCode, agentResult.errors]).toEqual([0, '']);
@@ -851,16 +873,13 @@ describe('telephony gateway', () => {
     const [joinedAt, leftAt, endedAt, connectedAt] = [at('CallPartyJoined', 'joinedAt'), at('CallPartyLeft', 'leftAt'), at('CallEnded', 'endedAt'), at('CallConnected', 'connectedAt')];
     const threeWay = [joinedAt + 500, leftAt - 300] as const;
     const twoWay = [leftAt + 500, endedAt - 300] as const;
-    const verdict = (level: number) => (level > 4000 ? 'loud' : level < 400 ? 'silent' : `partial:${Math.round(level)}`);
-    const hears = (blocks: Int16Array[]) => Object.fromEntries(Object.entries(TONES).map(([who, hz]) => [who, verdict(toneLevel(blocks, hz))]));
-    const heardBy = (who: keyof typeof ears, [from, to]: readonly [number, number]) => hears(ears[who].heard.filter((h) => h.at >= from && h.at <= to).map((h) => h.pcm));
     expect(threeWay[1] - threeWay[0]).toBeGreaterThan(1500);
-    expect({ caller: heardBy('caller', threeWay), agent: heardBy('agent', threeWay), party: heardBy('party', threeWay) }).toEqual({
+    expect({ caller: heardBy('caller', ...threeWay), agent: heardBy('agent', ...threeWay), party: heardBy('party', ...threeWay) }).toEqual({
       caller: { caller: 'silent', agent: 'loud', party: 'loud' },
       agent: { caller: 'loud', agent: 'silent', party: 'loud' },
       party: { caller: 'loud', agent: 'loud', party: 'silent' },
     });
-    expect({ caller: heardBy('caller', twoWay), agent: heardBy('agent', twoWay) }).toEqual({
+    expect({ caller: heardBy('caller', ...twoWay), agent: heardBy('agent', ...twoWay) }).toEqual({
       caller: { caller: 'silent', agent: 'loud', party: 'silent' },
       agent: { caller: 'loud', agent: 'silent', party: 'silent' },
     });
@@ -893,17 +912,7 @@ describe('telephony gateway', () => {
     const stream = agentClient.streamWork({}, await metadata(handler));
     stream.on('data', (message) => work.push(message));
     stream.on('error', () => undefined);
-    const TONES = { caller: 500, agent: 1100, party: 1700 } as const;
-    const dir = mkdtempSync(join(tmpdir(), 'cc-conference-'));
-    const scenario = (file: string, who: keyof typeof TONES, seconds: number) => {
-      const pcap = join(dir, `${who}.pcap`);
-      writeTonePcap(pcap, { frequencyHz: TONES[who], amplitude: 8000, seconds });
-      const path = join(dir, file);
-      writeFileSync(path, readFileSync(join(SCENARIOS, file), 'utf8').replaceAll('TONE_PCAP', pcap));
-      return path;
-    };
-    const ears = { caller: await earSocket(), agent: await earSocket(), party: await earSocket() };
-    const key = (who: keyof typeof ears) => ['-key', 'ear_port', String(ears[who].port)];
+    const { scenario, key, heardBy, close } = await conferencePhones();
     // The handling agent hangs up 8 s after answering: time for the Conference to ring the helper in first, even on a loaded machine.
     const agentPhone = await sipp({ scenario: scenario('conference-party-leaves.xml', 'agent', 14), localPort: agentPort, timeoutSec: 60, extraArgs: [...key('agent'), '-d', '8000'] });
     const partyPhone = await sipp({ scenario: scenario('conference-party-stays.xml', 'party', 30), localPort: partyPort, timeoutSec: 60, extraArgs: key('party') });
@@ -918,8 +927,7 @@ describe('telephony gateway', () => {
     await unary(agentClient, 'complete', { interactionId: offer.interactionId }, handler).catch(() => undefined);
     await unary(agentClient, 'setState', { presence: routingAgentV1.AgentPresence.AGENT_PRESENCE_AWAY, reasonCode: 'break' }, handler).catch(() => undefined);
     stream.cancel();
-    Object.values(ears).forEach((ear) => ear.close());
-    rmSync(dir, { recursive: true, force: true });
+    close();
 
     for (const result of [customerResult, agentResult, partyResult]) expect([result.exitCode, result.errors]).toEqual([0, '']);
     const events = callEvents(session.callId);
@@ -929,9 +937,6 @@ describe('telephony gateway', () => {
     expect(ended).toMatchObject({ endedBy: callV1.CallEndedBy.CALL_ENDED_BY_CUSTOMER, reason: 'hangup' });
     const at = (type: string, field: string) => (fromTimestamp(events.find((e) => e.type === type)?.payload[field]) as Date).getTime();
     const [joinedAt, leftAt, endedAt] = [at('CallPartyJoined', 'joinedAt'), at('CallPartyLeft', 'leftAt'), at('CallEnded', 'endedAt')];
-    const verdict = (level: number) => (level > 4000 ? 'loud' : level < 400 ? 'silent' : `partial:${Math.round(level)}`);
-    const heardBy = (who: keyof typeof ears, from: number, to: number) =>
-      Object.fromEntries(Object.entries(TONES).map(([tone, hz]) => [tone, verdict(toneLevel(ears[who].heard.filter((h) => h.at >= from && h.at <= to).map((h) => h.pcm), hz))]));
     expect(leftAt - joinedAt).toBeGreaterThan(1500);
     expect(heardBy('caller', joinedAt + 500, leftAt - 300)).toEqual({ caller: 'silent', agent: 'loud', party: 'loud' });
     expect({ caller: heardBy('caller', leftAt + 500, endedAt - 300), party: heardBy('party', leftAt + 500, endedAt - 300) }).toEqual({

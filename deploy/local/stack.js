@@ -492,7 +492,8 @@ async function kafkaHealthy() {
     retry: { retries: 0 },
   });
   const admin = client.admin();
-  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // kafkajs insists on retries for an idempotent producer; a few short ones keep the probe quick.
+  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 } });
   try {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: HEALTH_TOPIC, numPartitions: 1 }], waitForLeaders: true });

@@ -17,7 +17,7 @@ import { type ConsumedEvent, KafkaEventBus, type Subscription } from '@contactce
 import { ObservabilityModule } from '@contactcenter/observability';
 import { ROUTING_MIGRATIONS, RoutingModule } from '@contactcenter/routing';
 import { runSipp, SIPP_SCENARIOS, type SippOptions } from '@contactcenter/sip';
-import { createTestDatabase, DEMO, freePort, migrateAndConnect, newServiceClient, newTenant, newUser, stackEndpoints, type TestDatabase, type TestUser, uniqueGroup, uniqueTopic } from '@contactcenter/testing';
+import { createTestDatabase, DEMO, freePort, freeUdpPortBlock, migrateAndConnect, newServiceClient, newTenant, newUser, stackEndpoints, type TestDatabase, type TestUser, uniqueGroup, uniqueTopic } from '@contactcenter/testing';
 import { TelephonyGateway } from './app/telephony-gateway';
 import { decodeG711, FileSystemRecordingStore, g711CodecOf, generatePrompts, parseRtp, PromptLibrary } from './media';
 import { toneAmplitude, writeTonePcap } from './media/testing/tone-pcap.writer';
@@ -160,7 +160,7 @@ describe('telephony gateway', () => {
       .filter((e) => e.topic === Topics.call)
       .map((e) => ({ type: e.type.split('.').pop() as string, payload: (Events as any)[e.type.split('.').pop() as string].codec.decode(e.payload) }))
       .filter((e) => e.payload.callId === callId);
-  const sipp = async (options: Omit<SippOptions, 'controlPort' | 'mediaPort'>) => runSipp({ ...options, controlPort: await freePort(), mediaPort: await freePort() });
+  const sipp = async (options: Omit<SippOptions, 'controlPort' | 'mediaPort'>) => runSipp({ ...options, controlPort: await freePort(), mediaPort: await freeUdpPortBlock() });
   const gateway = () => app.get(TelephonyGateway);
 
   beforeAll(async () => {

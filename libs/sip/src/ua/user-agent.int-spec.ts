@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from '@contactcenter/testing';
+import { freePort, freeUdpPortBlock } from '@contactcenter/testing';
 import { Registrar } from '../auth/registrar';
 import { createResponse, type SipMessage, type SipRequest } from '../message/sip-message';
 import { parseMessage } from '../message/sip-parser';
@@ -21,7 +21,7 @@ describe(`${UserAgent.name} against sipp`, () => {
   const target = (): string => `127.0.0.1:${sut.port}`;
 
   async function sipp(options: Omit<SippOptions, 'controlPort' | 'mediaPort'>): Promise<SippResult> {
-    return runSipp({ timeoutSec: 20, ...options, controlPort: await freePort(), mediaPort: await freePort() }).done;
+    return runSipp({ timeoutSec: 20, ...options, controlPort: await freePort(), mediaPort: await freeUdpPortBlock() }).done;
   }
 
   function expectPassed(result: SippResult, calls = 1): void {
@@ -76,7 +76,7 @@ describe(`${UserAgent.name} against sipp`, () => {
 
   it.each(['udp', 'tcp'] as const)('calls sipp’s UAS over %s and hangs up', async (transport) => {
     const port = await freePort();
-    const uas = runSipp({ scenario: 'uas', transport, localPort: port, controlPort: await freePort(), mediaPort: await freePort(), timeoutSec: 20 });
+    const uas = runSipp({ scenario: 'uas', transport, localPort: port, controlPort: await freePort(), mediaPort: await freeUdpPortBlock(), timeoutSec: 20 });
     await uas.listening();
 
     const call = sut.invite(`sip:agent@127.0.0.1:${port}${transport === 'tcp' ? ';transport=tcp' : ''}`, createOffer({ address: '127.0.0.1', port: 40_002 }));
@@ -219,7 +219,7 @@ describe(`${UserAgent.name} against sipp`, () => {
 
   it('cancels its own call once sipp rings', async () => {
     const port = await freePort();
-    const uas = runSipp({ scenario: scenario('uas-ring-cancel'), localPort: port, controlPort: await freePort(), mediaPort: await freePort(), timeoutSec: 20 });
+    const uas = runSipp({ scenario: scenario('uas-ring-cancel'), localPort: port, controlPort: await freePort(), mediaPort: await freeUdpPortBlock(), timeoutSec: 20 });
     await uas.listening();
 
     const call = sut.invite(`sip:agent@127.0.0.1:${port}`, createOffer({ address: '127.0.0.1', port: 40_004 }));

@@ -1,5 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, JSONWebKeySet } from 'jose';
 import { demoUsers, DevIdentityProvider } from './dev-identity-provider';
+import { JwtVerifier } from './jwt-verifier';
+import { ServiceTokenSource } from './service-token.source';
 
 describe(DevIdentityProvider.name, () => {
   let sut: DevIdentityProvider;
@@ -18,6 +20,32 @@ describe(DevIdentityProvider.name, () => {
     expect(jwks).toEqual(sut.jwks());
     expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) })]);
     expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+
+  it('grants client-credentials tokens to registered service clients, as a Keycloak service account', async () => {
+    const client = sut.registerServiceClient('channels-svc', ['service']);
+    const discovery = (await (await fetch(`${sut.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const token = await new ServiceTokenSource(client).token();
+    const claims = await new JwtVerifier({ issuer: sut.issuer, audience: 'contact-center-api', jwksUri: sut.jwksUri, clockToleranceSec: 0 }).verify(token);
+
+    expect(discovery).toMatchObject({ token_endpoint: client.tokenUrl, grant_types_supported: ['client_credentials'] });
+    expect(claims).toMatchObject({ azp: 'channels-svc', preferred_username: 'service-account-channels-svc', realm_access: { roles: ['service'] } });
+    expect(claims).not.toHaveProperty('organization');
+    expect(claims).not.toHaveProperty('tenants');
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(300);
+  });
+
+  it('refuses a wrong secret, an unknown client and other grants with the OAuth error codes', async () => {
+    const client = sut.registerServiceClient('telephony-svc', ['service']);
+    const post = async (form: Record<string, string>) => {
+      const response = await fetch(client.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+      return [response.status, ((await response.json()) as { error?: string }).error];
+    };
+
+    expect(await post({ grant_type: 'client_credentials', client_id: 'telephony-svc', client_secret: 'guess' })).toEqual([401, 'invalid_client']);
+    expect(await post({ grant_type: 'client_credentials', client_id: 'nobody', client_secret: client.clientSecret })).toEqual([401, 'invalid_client']);
+    expect(await post({ grant_type: 'password', username: 'acme-agent', password: 'demo' })).toEqual([400, 'unsupported_grant_type']);
+    await expect(new ServiceTokenSource({ ...client, clientSecret: 'guess' }).token()).rejects.toThrow('client-credentials token for telephony-svc refused: 401 invalid_client');
   });
 
   it('answers 404 elsewhere', async () => {

@@ -1,11 +1,26 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, JSONWebKeySet, JWK, KeyLike, SignJWT } from 'jose';
 import type { Role } from './roles';
 
 export const DEFAULT_AUDIENCE = 'contact-center-api';
 const JWKS_PATH = '/protocol/openid-connect/certs';
+const TOKEN_PATH = '/protocol/openid-connect/token';
+const SERVICE_TOKEN_SECONDS = 300;
+
+/** A confidential client that may use the client-credentials grant, as a Keycloak service account. */
+export interface ServiceClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** `<issuer>/protocol/openid-connect/token`. */
+  readonly tokenUrl: string;
+}
+
+interface TokenAnswer {
+  readonly status: number;
+  readonly body: object;
+}
 
 export interface TokenSpec {
   readonly subject: string;
@@ -86,6 +101,8 @@ function organizationClaim(spec: TokenSpec): string[] | Record<string, { id: str
  * and JWKS over HTTP, and tokens with the same claims as the Keycloak realm issues.
  */
 export class DevIdentityProvider {
+  private readonly serviceClients = new Map<string, { readonly secret: Buffer; readonly roles: readonly string[] }>();
+
   private constructor(
     private readonly server: Server,
     private readonly privateKey: KeyLike,
@@ -105,9 +122,17 @@ export class DevIdentityProvider {
     const { port } = server.address() as AddressInfo;
     const provider = new DevIdentityProvider(server, privateKey, publicJwk, `http://${host}:${port}`);
     server.on('request', (request, response) => {
-      const body = provider.route(request.method ?? 'GET', (request.url ?? '/').split('?')[0]);
-      response.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body ?? { error: 'not_found' }));
+      const path = (request.url ?? '/').split('?')[0];
+      const answer: Promise<TokenAnswer> =
+        request.method === 'POST' && path === TOKEN_PATH
+          ? readForm(request).then((form) => provider.grant(form))
+          : Promise.resolve(((body) => (body ? { status: 200, body } : { status: 404, body: { error: 'not_found' } }))(provider.route(request.method ?? 'GET', path)));
+      void answer
+        .catch(() => ({ status: 400, body: { error: 'invalid_request' } }))
+        .then(({ status, body }) => {
+          response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          response.end(JSON.stringify(body));
+        });
     });
     return provider;
   }
@@ -145,6 +170,16 @@ export class DevIdentityProvider {
       .sign(this.privateKey);
   }
 
+  /**
+   * Registers a confidential client with a fresh secret: its client-credentials tokens carry
+   * `roles` and no organization or tenants, like a Keycloak service account's.
+   */
+  registerServiceClient(clientId: string, roles: readonly string[]): ServiceClientCredentials {
+    const clientSecret = randomBytes(24).toString('base64url');
+    this.serviceClients.set(clientId, { secret: Buffer.from(clientSecret), roles: [...roles] });
+    return { clientId, clientSecret, tokenUrl: `${this.issuer}${TOKEN_PATH}` };
+  }
+
   /** A token for one of demoUsers(), with optional overrides (e.g. a short lifetime). */
   async issueDemoToken(username: string, overrides: Partial<TokenSpec> = {}): Promise<string> {
     const user = demoUsers().find((candidate) => candidate.username === username);
@@ -157,12 +192,33 @@ export class DevIdentityProvider {
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
 
+  /** The token endpoint: the client-credentials grant only, answered as RFC 6749 §5 says. */
+  private async grant(form: URLSearchParams): Promise<TokenAnswer> {
+    if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
+    const clientId = form.get('client_id') ?? '';
+    const client = this.serviceClients.get(clientId);
+    const offered = Buffer.from(form.get('client_secret') ?? '');
+    if (!client || offered.length !== client.secret.length || !timingSafeEqual(offered, client.secret)) {
+      return { status: 401, body: { error: 'invalid_client' } };
+    }
+    const accessToken = await this.issueToken({
+      subject: stableUuid(`service-account:${clientId}`),
+      username: `service-account-${clientId}`,
+      roles: client.roles,
+      clientId,
+      expiresInSec: SERVICE_TOKEN_SECONDS,
+    });
+    return { status: 200, body: { access_token: accessToken, token_type: 'Bearer', expires_in: SERVICE_TOKEN_SECONDS } };
+  }
+
   private route(method: string, path: string): object | undefined {
     if (method !== 'GET') return undefined;
     if (path === '/.well-known/openid-configuration') {
       return {
         issuer: this.issuer,
         jwks_uri: this.jwksUri,
+        token_endpoint: `${this.issuer}${TOKEN_PATH}`,
+        grant_types_supported: ['client_credentials'],
         id_token_signing_alg_values_supported: ['RS256'],
         response_types_supported: ['token'],
         subject_types_supported: ['public'],
@@ -171,4 +227,16 @@ export class DevIdentityProvider {
     if (path === JWKS_PATH) return this.jwks();
     return undefined;
   }
+}
+
+/** An `application/x-www-form-urlencoded` body, at most 16 KiB. */
+async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > 16 * 1024) throw new Error('form too large');
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }

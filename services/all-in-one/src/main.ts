@@ -145,6 +145,7 @@ async function start(config: AllInOneConfig, logger: Logger, stack: ShutdownStac
     dataDir: config.dataDir,
     sip: { host: config.bindHost, port: config.sipPort, publicAddress: config.bindHost === '0.0.0.0' || config.bindHost === '::' ? '127.0.0.1' : config.bindHost },
     grpcUrl: `${config.bindHost === '0.0.0.0' || config.bindHost === '::' ? '127.0.0.1' : config.bindHost}:${config.grpcPort}`,
+    serviceClient: (name) => identity.registerServiceClient(`${name}-service`, ['service']),
     serviceDatabase,
   };
   const serviceModules = await Promise.all(SERVICE_MODULES.map((service) => service.module(resources)));

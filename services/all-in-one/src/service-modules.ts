@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { channelAdminV1, historyV1, platformV1, protoFile, reportingV1, routingAgentV1, telephonyAdminV1 } from '@contactcenter/contracts';
 import { DiagnosticsModule } from '@contactcenter/diagnostics';
+import type { ServiceClientCredentials } from '@contactcenter/auth';
 import type { EventBus } from '@contactcenter/messaging';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { DataSource, MigrationInterface } from 'typeorm';
@@ -24,6 +25,8 @@ export interface HostResources {
   readonly sip: { readonly host: string; readonly port: number; readonly publicAddress: string };
   /** The host's own gRPC server (`host:port`), for one service calling another's API (telephony → routing). */
   readonly grpcUrl: string;
+  /** A client-credentials client of the host's identity provider with role `service`, for calls to another service's API. */
+  serviceClient(name: string): ServiceClientCredentials;
   /**
    * A service's own database in the embedded Postgres (created when missing), migrated as the
    * owner and connected as the service role; its outbox (if it has one) is relayed to the
@@ -88,13 +91,14 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
     name: 'channel-ingestion',
     // Webhooks and web chat are served on the host's HTTP port (/webhooks/..., /webchat/...); secrets are sealed with a
     // key kept beside the data, so accounts survive restarts of the same data directory.
-    module: async ({ eventBus, serviceDatabase, dataDir }) =>
+    module: async ({ eventBus, serviceDatabase, dataDir, grpcUrl, serviceClient }) =>
       ChannelModule.register({
         dataSource: await serviceDatabase('channels', CHANNEL_MIGRATIONS),
         eventBus,
         secretsKey: loadOrCreateSecretsKey(path.join(dataDir, 'channel-secrets.key')),
-        // The widget at /webchat/widget.js, its socket at /webchat/ws, a try-out page at /webchat/demo/<widget id>.
-        webchat: {},
+        // The widget at /webchat/widget.js, its socket at /webchat/ws, a try-out page at /webchat/demo/<widget id>;
+        // waiting visitors see routing's own place and wait estimate.
+        webchat: { routing: { url: grpcUrl, ...serviceClient('channels') } },
       }),
     grpc: {
       package: channelAdminV1.protobufPackage,
@@ -104,7 +108,7 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   {
     name: 'telephony-gateway',
     // SIP (UDP and TCP) on CC_AIO_SIP_PORT, 5060 by default; the demo tenant's number runs the sample IVR.
-    module: async ({ eventBus, serviceDatabase, dataDir, sip, grpcUrl }) => {
+    module: async ({ eventBus, serviceDatabase, dataDir, sip, grpcUrl, serviceClient }) => {
       const promptsDir = path.join(dataDir, 'prompts');
       generatePrompts(promptsDir, undefined, { tonesWhenToolsMissing: true });
       return TelephonyModule.register({
@@ -113,8 +117,10 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
         sip: { ...sip, transport: 'both' },
         recordingsDir: path.join(dataDir, 'recordings'),
         promptsDir,
-        // Routing is served by this same host: BlindTransfer to a queue or agent calls its AgentService.Transfer.
+        // Routing is served by this same host: BlindTransfer to a queue or agent calls its AgentService.Transfer,
+        // and the queue announcements say routing's own place and wait estimate.
         routingGrpcUrl: grpcUrl,
+        serviceClient: serviceClient('telephony'),
         seed: [{ workspaceId: 'acme', tenantId: 'acme', number: '+4930120000', flow: SAMPLE_IVR_FLOW }],
       });
     },

@@ -564,6 +564,15 @@ describe(ChannelModule.name, () => {
         expect(refused.status).toBe(200);
         expect(inwardRow).toEqual({ content: null, url: inward });
         expect(media.seen.slice(requestsBefore)).toEqual([]);
+
+        // One new message delivered twice at once (a provider retrying a slow answer): its file is fetched once, stored once.
+        media.files.set('wa-media-2', { content: png, contentType: 'image/png' });
+        const together = await Promise.all([meta('whatsapp', waImage('wamid.media.2', 'wa-media-2')), meta('whatsapp', waImage('wamid.media.2', 'wa-media-2'))]);
+        const storedOnce = await adminQuery('SELECT 1 FROM messages WHERE provider_message_id = $1', ['wamid.media.2']);
+        expect(together.map((answer) => answer.status)).toEqual([200, 200]);
+        // WhatsApp takes two requests per file: the media URL, then the file.
+        expect(media.seen.filter((request) => request.path.includes('wa-media-2')).map((request) => request.path)).toEqual([expect.stringMatching(/^\/v\d+\.\d+\/wa-media-2$/), '/whatsapp-cdn/wa-media-2']);
+        expect(storedOnce).toHaveLength(1);
       } finally {
         await media.close();
       }

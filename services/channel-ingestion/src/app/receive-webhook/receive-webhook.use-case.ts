@@ -15,6 +15,13 @@ import type { IngestedMessage, IngestInboundUseCase } from '../ingest-inbound/in
  * limit), then everything stored with its events before the caller answers 200.
  */
 export class ReceiveWebhookUseCase {
+  /**
+   * Messages whose media this instance is fetching and storing, by tenant, account and provider
+   * id: a redelivery that arrives meanwhile (a provider retrying a slow answer) waits for it and
+   * is then a duplicate, instead of fetching the same files again.
+   */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
   constructor(
     private readonly directory: AccountDirectory,
     private readonly drivers: DriverRegistry,
@@ -38,8 +45,7 @@ export class ReceiveWebhookUseCase {
     driver.verify(request, account);
     this.takeRate(account, now().getTime());
     // Checked before downloading: a malformed or oversize message costs no provider call.
-    const content = await this.withMedia(driver, account, this.ingest.check(driver.parse(request, account)));
-    return this.ingest.ingest(account, content, now());
+    return this.withMedia(driver, account, this.ingest.check(driver.parse(request, account)), (content) => this.ingest.ingest(account, content, now()));
   }
 
   /** Stores content already authenticated by other means (the IngestMessage RPC). */
@@ -55,20 +61,37 @@ export class ReceiveWebhookUseCase {
     return driver.challenge(request, account);
   }
 
-  private async withMedia(driver: ChannelDriver, account: ChannelAccountWithSecrets, content: WebhookContent): Promise<WebhookContent> {
+  private async withMedia(
+    driver: ChannelDriver,
+    account: ChannelAccountWithSecrets,
+    content: WebhookContent,
+    store: (content: WebhookContent) => Promise<IngestedMessage[]>,
+  ): Promise<IngestedMessage[]> {
     const pending = (a: MessageAttachment) => a.content === undefined && !!a.url;
     const withPending = content.messages.filter((m) => m.attachments.some(pending));
-    if (!driver.fetchMedia || withPending.length === 0) return content;
-    // A redelivered message is acknowledged as a duplicate without storing anything: its files are not fetched again.
-    const known = await this.ingest.known(account, withPending.map((m) => m.providerMessageId));
-    const messages = await Promise.all(
-      content.messages.map(async (message) =>
-        known.has(message.providerMessageId)
-          ? message
-          : { ...message, attachments: await Promise.all(message.attachments.map((a) => (pending(a) ? this.download(driver, account, a) : a))) },
-      ),
-    );
-    return { ...content, messages };
+    if (!driver.fetchMedia || withPending.length === 0) return store(content);
+    // Claimed before the first await, so of two deliveries arriving together the second waits.
+    const keys = withPending.map((m) => `${account.tenantId}\u0000${account.accountId}\u0000${m.providerMessageId}`);
+    const earlier = keys.flatMap((key) => this.inFlight.get(key) ?? []);
+    let settle!: () => void;
+    const mine = new Promise<void>((resolve) => (settle = resolve));
+    for (const key of keys) this.inFlight.set(key, mine);
+    try {
+      await Promise.all(earlier);
+      // A redelivered message is acknowledged as a duplicate without storing anything: its files are not fetched again.
+      const known = await this.ingest.known(account, withPending.map((m) => m.providerMessageId));
+      const messages = await Promise.all(
+        content.messages.map(async (message) =>
+          known.has(message.providerMessageId)
+            ? message
+            : { ...message, attachments: await Promise.all(message.attachments.map((a) => (pending(a) ? this.download(driver, account, a) : a))) },
+        ),
+      );
+      return await store({ ...content, messages });
+    } finally {
+      for (const key of keys) if (this.inFlight.get(key) === mine) this.inFlight.delete(key);
+      settle();
+    }
   }
 
   /**

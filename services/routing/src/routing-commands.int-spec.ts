@@ -154,6 +154,19 @@ describe('routing commands reach the single writer', () => {
     expect(refused).toMatchObject({ code: status.FAILED_PRECONDITION, details: expect.stringMatching(/^CONFIG_IN_USE: /) });
     await unary(admin, 'deleteQueue', { queueId: 'q2' }, supervisor);
     await eventually(() => forwardedFor(w.workspaceId).find((f) => f.deleteQueue?.queueId === 'q2'), 'DeleteQueue forwarded to the owner', 10_000);
+    // A delete retried after its answer was lost: NOT_FOUND, or with allow_missing a success that changes nothing.
+    const deletedAgain = await unary(admin, 'deleteQueue', { queueId: 'q2' }, supervisor).catch((error: grpc.ServiceError) => error);
+    expect(deletedAgain).toMatchObject({ code: status.NOT_FOUND, details: 'CONFIG_NOT_FOUND: queue q2 does not exist' });
+    const retries = await Promise.all(
+      [
+        ['deleteQueue', { queueId: 'q2' }],
+        ['deleteSkill', { name: 'no-such-skill' }],
+        ['deleteBusinessHours', { businessHoursId: 'no-such-hours' }],
+        ['deleteAgentProfile', { agentId: randomUUID() }],
+      ].map(([method, request]) => unary(admin, method as string, { ...(request as object), allowMissing: true }, supervisor)),
+    );
+    expect(retries).toEqual([{}, {}, {}, {}]);
+    await eventually(() => forwardedFor(w.workspaceId).find((f) => f.deleteQueue?.queueId === 'q2' && f.deleteQueue.allowMissing), 'the allow_missing delete forwarded to the owner', 10_000);
     const localSupervisor = bearer(await token(local, randomUUID(), ['supervisor']), local.tenantId);
     await unary(admin, 'putQueue', { queue }, localSupervisor);
     await sleep(500);

@@ -110,6 +110,9 @@ describe('routing isolation', () => {
     const [code] = await failure(admin('getQueue', { queueId: 'billing' }, supervisorA(tenantA2)));
     expect(code).toBe(status.PERMISSION_DENIED);
     expect((await admin('getQueue', { queueId: 'billing' }, as(wsA, [tenantA2], ['supervisor'], tenantA2))).queue.queueId).toBe('billing');
+    // allow_missing turns "not found" into "nothing to do": another tenant's queue is not found, so it stays.
+    await admin('deleteQueue', { queueId: 'billing', allowMissing: true }, supervisorA());
+    expect((await admin('getQueue', { queueId: 'billing' }, as(wsA, [tenantA2], ['supervisor'], tenantA2))).queue.queueId).toBe('billing');
   });
 
   it("does not let an agent of another workspace take or see an offer, and changes nothing", async () => {

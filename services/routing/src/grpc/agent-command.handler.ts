@@ -100,7 +100,7 @@ export class AgentCommandHandler {
       return { putQueue: { queue: queueMessage(await this.config.putQueue(workspaceId, queueDefinitionOf(command.putQueue.queue, tenant('PutQueue')))) } };
     }
     if (command.deleteQueue) {
-      await this.config.deleteQueue(workspaceId, tenant('DeleteQueue'), required('queue_id', command.deleteQueue.queueId));
+      await this.config.deleteQueue(workspaceId, tenant('DeleteQueue'), required('queue_id', command.deleteQueue.queueId), command.deleteQueue.allowMissing);
       return { deleteQueue: {} };
     }
     if (command.putSkill) {
@@ -108,21 +108,21 @@ export class AgentCommandHandler {
       return { putSkill: { skill: await this.config.putSkill(workspaceId, { name: required('skill.name', name), description: description ?? '' }) } };
     }
     if (command.deleteSkill) {
-      await this.config.deleteSkill(workspaceId, required('name', command.deleteSkill.name));
+      await this.config.deleteSkill(workspaceId, required('name', command.deleteSkill.name), command.deleteSkill.allowMissing);
       return { deleteSkill: {} };
     }
     if (command.putBusinessHours) {
       return { putBusinessHours: { businessHours: businessHoursMessage(await this.config.putBusinessHours(workspaceId, businessHoursOf(command.putBusinessHours.businessHours))) } };
     }
     if (command.deleteBusinessHours) {
-      await this.config.deleteBusinessHours(workspaceId, required('business_hours_id', command.deleteBusinessHours.businessHoursId));
+      await this.config.deleteBusinessHours(workspaceId, required('business_hours_id', command.deleteBusinessHours.businessHoursId), command.deleteBusinessHours.allowMissing);
       return { deleteBusinessHours: {} };
     }
     if (command.putAgentProfile) {
       return { putAgentProfile: { profile: profileMessage(await this.config.putProfile(workspaceId, caller, profileOf(command.putAgentProfile.profile))) } };
     }
     if (command.deleteAgentProfile) {
-      await this.config.deleteProfile(workspaceId, required('agent_id', command.deleteAgentProfile.agentId));
+      await this.config.deleteProfile(workspaceId, required('agent_id', command.deleteAgentProfile.agentId), command.deleteAgentProfile.allowMissing);
       return { deleteAgentProfile: {} };
     }
     throw new RoutingConfigError('CONFIG_INVALID', 'no command given');

@@ -83,7 +83,7 @@ describe(AgentCommandRouter.name, () => {
     await start({ instanceId: 'owner', groupId: 'routing', owns: true });
     const front = await start({ instanceId: 'front', groupId: 'routing', owns: false });
 
-    await expect(front.router.run(caller, 't-1', { deleteQueue: { queueId: 'q' } })).rejects.toMatchObject({ code: 'QUEUE_NOT_FOUND' });
+    await expect(front.router.run(caller, 't-1', { deleteQueue: { queueId: 'q', allowMissing: false } })).rejects.toMatchObject({ code: 'QUEUE_NOT_FOUND' });
   });
 
   it("carries an agent command's id to the owner, or else the forwarding's own", async () => {

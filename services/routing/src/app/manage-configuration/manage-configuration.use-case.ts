@@ -58,13 +58,20 @@ export class ManageConfigurationUseCase {
     return this.readOnly(workspaceId, (manager) => this.config.queues(manager, workspaceId, tenantId));
   }
 
-  /** The engine keeps a deleted queue's definition; without its row no new contact is admitted to it. */
-  async deleteQueue(workspaceId: string, tenantId: string, queueId: string): Promise<void> {
+  /**
+   * The engine keeps a deleted queue's definition; without its row no new contact is admitted to
+   * it. With `allowMissing` a queue that is not there (or is another tenant's) is no error and
+   * nothing changes, so a retried delete gets the answer the first one had.
+   */
+  async deleteQueue(workspaceId: string, tenantId: string, queueId: string, allowMissing = false): Promise<void> {
     await this.runtime.execute(
       workspaceId,
       async (manager, now, engine) => {
         const queue = await this.config.queue(manager, workspaceId, queueId);
-        if (!queue || queue.config.tenantId !== tenantId) throw notFound(`queue ${queueId}`);
+        if (!queue || queue.config.tenantId !== tenantId) {
+          if (allowMissing) return [];
+          throw notFound(`queue ${queueId}`);
+        }
         const users = [
           ...(await this.config.profiles(manager, workspaceId)).filter((p) => p.queues.some((m) => m.queueId === queueId)).map((p) => `profile ${p.agentId}`),
           ...(await this.config.queues(manager, workspaceId))
@@ -100,7 +107,7 @@ export class ManageConfigurationUseCase {
     return this.readOnly(workspaceId, (manager) => this.config.skills(manager, workspaceId));
   }
 
-  async deleteSkill(workspaceId: string, name: string): Promise<void> {
+  async deleteSkill(workspaceId: string, name: string, allowMissing = false): Promise<void> {
     await this.runtime.execute(
       workspaceId,
       async (manager) => {
@@ -111,7 +118,7 @@ export class ManageConfigurationUseCase {
             .map((q) => `queue ${q.config.queueId}`),
         ];
         if (users.length > 0) throw new RoutingConfigError('CONFIG_IN_USE', `skill ${name} is used by ${users.join(', ')}`);
-        if (!(await this.config.deleteSkill(manager, workspaceId, name))) throw notFound(`skill ${name}`);
+        if (!(await this.config.deleteSkill(manager, workspaceId, name)) && !allowMissing) throw notFound(`skill ${name}`);
         return [];
       },
       CONFIGURATION,
@@ -136,7 +143,7 @@ export class ManageConfigurationUseCase {
     return this.readOnly(workspaceId, (manager) => this.config.businessHours(manager, workspaceId));
   }
 
-  async deleteBusinessHours(workspaceId: string, businessHoursId: string): Promise<void> {
+  async deleteBusinessHours(workspaceId: string, businessHoursId: string, allowMissing = false): Promise<void> {
     await this.runtime.execute(
       workspaceId,
       async (manager) => {
@@ -144,7 +151,7 @@ export class ManageConfigurationUseCase {
         if (users.length > 0) {
           throw new RoutingConfigError('CONFIG_IN_USE', `business hours ${businessHoursId} are used by ${users.map((q) => `queue ${q.config.queueId}`).join(', ')}`);
         }
-        if (!(await this.config.deleteBusinessHours(manager, workspaceId, businessHoursId))) throw notFound(`business hours ${businessHoursId}`);
+        if (!(await this.config.deleteBusinessHours(manager, workspaceId, businessHoursId)) && !allowMissing) throw notFound(`business hours ${businessHoursId}`);
         return [];
       },
       CONFIGURATION,
@@ -181,13 +188,13 @@ export class ManageConfigurationUseCase {
     return this.readOnly(workspaceId, (manager) => this.config.profiles(manager, workspaceId));
   }
 
-  async deleteProfile(workspaceId: string, agentId: string): Promise<void> {
+  async deleteProfile(workspaceId: string, agentId: string, allowMissing = false): Promise<void> {
     await this.runtime.execute(
       workspaceId,
       async (manager, _now, engine) => {
         const agent = agentOf(engine.snapshot(), agentId);
         if (agent && agent.presence !== 'offline') throw new RoutingConfigError('CONFIG_IN_USE', `agent ${agentId} is logged in`);
-        if (!(await this.config.deleteProfile(manager, workspaceId, agentId))) throw notFound(`routing profile of agent ${agentId}`);
+        if (!(await this.config.deleteProfile(manager, workspaceId, agentId)) && !allowMissing) throw notFound(`routing profile of agent ${agentId}`);
         return [];
       },
       CONFIGURATION,

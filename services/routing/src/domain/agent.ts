@@ -10,6 +10,8 @@ import type { RoutingQueue } from './routing-queue';
  */
 export class Agent {
   config!: AgentConfig;
+  /** The config's agentId, kept here because hot paths read it and the config object is cold. */
+  id!: string;
   capacity!: number[];
   maxTotal = 0;
   voiceExclusive = false;
@@ -59,12 +61,9 @@ export class Agent {
     this.configure(config);
   }
 
-  get id(): string {
-    return this.config.agentId;
-  }
-
   configure(config: AgentConfig): void {
     this.config = config;
+    this.id = config.agentId;
     this.capacity = perChannelArray((channel) => config.capacity[channel] ?? 0);
     this.channels = CHANNELS.map((_, index) => index).filter((index) => this.capacity[index] > 0);
     this.maxTotal = config.maxTotal ?? this.channels.reduce((sum, channel) => sum + this.capacity[channel], 0);

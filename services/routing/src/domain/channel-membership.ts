@@ -4,7 +4,6 @@ import { Linked } from './collections/linked-sorted-list';
 import { OrderedSet } from './collections/ordered-set';
 import { SortedList } from './collections/sorted-list';
 import type { RoutingQueue } from './routing-queue';
-import type { AgentSelectionStrategy } from './strategies/agent-selection.strategy';
 import type { Bucket, WorkItem } from './work-item';
 
 /**
@@ -17,10 +16,12 @@ export class ChannelMembership implements Linked<ChannelMembership> {
   prev: ChannelMembership | undefined = undefined;
   next: ChannelMembership | undefined = undefined;
   list: object | undefined = undefined;
-  // The queue's indexes for the channel and its strategy's order, copied here (and again
-  // whenever the queue is reconfigured) because the hot paths read them for every membership.
+  // The queue's indexes for the channel and what its strategy's order depends on (see
+  // AgentSelectionStrategy.ordersBy), copied here (and again whenever the queue is
+  // reconfigured) because the hot paths read them for every membership.
   ready!: OrderedSet<ChannelMembership>;
-  ordersBy!: AgentSelectionStrategy['ordersBy'];
+  ordersByIdle = false;
+  ordersByLoad = false;
   waiting!: SortedList<WorkItem>;
   buckets!: Bucket[];
   // The keys the membership sits under in its ready set, copied from the agent (idle time and
@@ -55,7 +56,8 @@ export class ChannelMembership implements Linked<ChannelMembership> {
   /** Points at the queue's current indexes and order, after its creation or reconfiguration. */
   link(): void {
     this.ready = this.queue.ready[this.channel]!;
-    this.ordersBy = this.queue.strategy.ordersBy;
+    this.ordersByIdle = this.queue.strategy.ordersBy.idle;
+    this.ordersByLoad = this.queue.strategy.ordersBy.load;
     this.waiting = this.queue.waiting[this.channel]!;
     this.buckets = this.queue.buckets[this.channel]!;
   }

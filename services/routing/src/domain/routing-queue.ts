@@ -20,6 +20,8 @@ import { Bucket, WorkItem } from './work-item';
  */
 export class RoutingQueue {
   config!: QueueConfig;
+  /** The config's queueId, kept here because every event reads it and the config object is cold. */
+  id!: string;
   steps!: CompiledSteps;
   strategy!: AgentSelectionStrategy;
   compareItems!: Comparator<WorkItem>;
@@ -46,13 +48,10 @@ export class RoutingQueue {
     this.configure(config);
   }
 
-  get id(): string {
-    return this.config.queueId;
-  }
-
   /** Applies a new configuration and empties the item and agent indexes for the caller to refill. */
   configure(config: QueueConfig): void {
     this.config = config;
+    this.id = config.queueId;
     this.steps = new CompiledSteps(config.steps);
     this.strategy = strategyFor(config.strategy);
     this.compareItems = queueOrder(config.agingIntervalMs);

@@ -88,17 +88,23 @@ export class RoutingEngine {
   private readonly preferredBy = new Map<string, SortedList<WorkItem>>();
   /** One deadline per item: offer expiry, wrap-up timeout, or the next change of a waiting item. */
   private readonly deadlines = new DeadlineQueue<WorkItem>();
+  /**
+   * Waiting items per channel over all queues: a freed agent skips its memberships of channels
+   * nothing waits on without reading their queues (usually one channel is short of agents).
+   */
+  private readonly waitingPerChannel: number[] = perChannelArray(() => 0);
   private clock = 0;
   private agentSeq = 0;
   private itemSeq = 0;
   private offerSeq = 0;
 
   // Per-command scratch: events so far, and what changed and must be matched at the end
-  // (listed once each through their `touched` flags).
-  private readonly events: RoutingEvent[] = [];
+  // (listed once each through their `touched` flags). The events array is handed to the
+  // caller and replaced: a young array takes the new events without the write-barrier work an
+  // old one needs, and nothing is copied.
+  private events: RoutingEvent[] = [];
   private readonly touchedAgents: Agent[] = [];
   private readonly touchedItems: WorkItem[] = [];
-  private readonly reinsertScratch: ChannelMembership[] = [];
   /** Agents whose ready-set entries lag behind their state; see noteAgentChange. */
   private readonly staleAgents: Agent[] = [];
   private readonly dueScratch: WorkItem[] = [];
@@ -107,7 +113,9 @@ export class RoutingEngine {
   private readonly scan = { agentId: '', youngestVisible: 0 };
   private readonly isVisible = (item: WorkItem): boolean =>
     item.queueEnteredAt <= this.scan.youngestVisible && !item.isExcluded(this.scan.agentId);
-  private readonly candidate: { item: WorkItem | undefined; ageMs: number } = { item: undefined, ageMs: 0 };
+  // The item's exclusions rather than the item: a new item stored into this long-lived object
+  // would cost a remembered-set entry on every arrival.
+  private readonly candidate: { excluded: readonly string[]; ageMs: number } = { excluded: [], ageMs: 0 };
   private readonly selection: { conditions: readonly SkillCondition[]; lastAgentSeq: number } = {
     conditions: [],
     lastAgentSeq: -1,
@@ -115,7 +123,7 @@ export class RoutingEngine {
   // Reads the agent only when there are exclusions or conditions to check.
   private readonly isCandidate = (entry: ChannelMembership): boolean =>
     entry.delayMs <= this.candidate.ageMs &&
-    !(this.candidate.item!.excluded.length > 0 && this.candidate.item!.isExcluded(entry.agent.id)) &&
+    !(this.candidate.excluded.length > 0 && this.candidate.excluded.includes(entry.agent.id)) &&
     (this.selection.conditions.length === 0 || satisfies(entry.agent.skills, this.selection.conditions));
 
   constructor(options: RoutingEngineOptions) {
@@ -685,8 +693,9 @@ export class RoutingEngine {
   private conclude(at: number): RoutingEvent[] {
     this.clock = at;
     this.settle(at);
-    // An exact-size copy: smaller than the scratch array grown by pushes.
-    return this.events.slice();
+    const events = this.events;
+    this.events = [];
+    return events;
   }
 
   /** Clears the per-command scratch, whether the command succeeded or not. */
@@ -788,12 +797,11 @@ export class RoutingEngine {
     }
     const queue = item.queue;
     this.syncReadySets();
-    this.candidate.item = item;
+    this.candidate.excluded = item.excluded;
     this.candidate.ageMs = now - item.queueEnteredAt;
     this.selection.conditions = this.stepsOf(item, queue).conditions(item.stepIndex);
     this.selection.lastAgentSeq = queue.lastAgentSeq;
     const entry = queue.strategy.select(queue.ready[item.channelIndex]!, this.isCandidate, this.selection);
-    this.candidate.item = undefined;
     return entry?.agent;
   }
 
@@ -815,7 +823,8 @@ export class RoutingEngine {
     for (const membership of agent.profile) {
       // The profile is in rank order: a lower-ranked queue only serves when higher ones cannot.
       if (best && membership.priority > bestPriority) break;
-      if (membership.waiting.size === 0 || !agent.canTake(membership.channel)) continue;
+      const channel = membership.channel;
+      if (this.waitingPerChannel[channel] === 0 || membership.waiting.size === 0 || !agent.canTake(channel)) continue;
       this.scan.youngestVisible = now - membership.delayMs;
       for (const bucket of membership.buckets) {
         if (bucket.items.size === 0 || !satisfies(agent.skills, bucket.conditions)) continue;
@@ -1067,6 +1076,7 @@ export class RoutingEngine {
 
   private indexWaiting(item: WorkItem, now: number): void {
     item.queue.waiting[item.channelIndex]!.add(item);
+    this.waitingPerChannel[item.channelIndex]++;
     this.indexCandidate(item, now);
   }
 
@@ -1092,7 +1102,7 @@ export class RoutingEngine {
   }
 
   private unindexWaiting(item: WorkItem): void {
-    item.queue.waiting[item.channelIndex]!.delete(item);
+    if (item.queue.waiting[item.channelIndex]!.delete(item)) this.waitingPerChannel[item.channelIndex]--;
     this.unindexCandidate(item);
     this.deadlines.delete(item);
   }
@@ -1159,14 +1169,14 @@ export class RoutingEngine {
 
   /**
    * Brings the agent's entries in the ready sets in line with its readiness, load and idle
-   * times. Entries are removed under the old key values, the values are updated, then the
-   * entries are inserted again, and only in sets whose order depends on a changed value. The
-   * sets are sorted by these keys alone, so the result does not depend on how many changes
-   * happened since the last sync.
+   * times, touching only the sets whose order depends on a changed value. An entry is removed
+   * under the keys it entered with (kept in the entry itself) and enters again under the
+   * agent's current ones. The sets are sorted by these keys alone, so the result does not
+   * depend on how many changes happened since the last sync.
    */
   private reindexAgent(agent: Agent): void {
     const loadChanged = agent.indexedLoadTotal !== agent.loadTotal;
-    const reinsert = this.reinsertScratch;
+    agent.indexedLoadTotal = agent.loadTotal;
     for (const channel of agent.channels) {
       const had = agent.indexedReady[channel];
       const wants = agent.readyOn[channel];
@@ -1174,19 +1184,24 @@ export class RoutingEngine {
       const idleChanged = agent.indexedIdle[channel] !== agent.idleSince[channel];
       // Still ready and no key changed that an order here depends on: nothing to move.
       if (had && wants && !idleChanged && !(loadChanged && agent.loadOrdered[channel])) continue;
-      for (const entry of agent.profileByChannel[channel]) {
-        const { ordersBy } = entry;
-        const resort = had && wants && ((ordersBy.idle && idleChanged) || (ordersBy.load && loadChanged));
-        if (had && (!wants || resort)) entry.ready.delete(entry);
-        if (wants && (!had || resort)) reinsert.push(entry);
-      }
-      // Only this channel's sets read this idle value, and they are done with the old one.
+      // Only this channel's sets read this idle value, and entries carry their old keys.
       agent.indexedIdle[channel] = agent.idleSince[channel];
       agent.indexedReady[channel] = wants;
+      // An agent of one set is never in it twice, so each entry moves on its own. The three
+      // cases are separate loops: most syncs only leave or only enter every set of a channel.
+      const entries = agent.profileByChannel[channel];
+      if (!wants) {
+        for (const entry of entries) entry.ready.delete(entry);
+      } else if (!had) {
+        for (const entry of entries) entry.enterReadySet();
+      } else {
+        for (const entry of entries) {
+          if (!((entry.ordersByIdle && idleChanged) || (entry.ordersByLoad && loadChanged))) continue;
+          entry.ready.delete(entry);
+          entry.enterReadySet();
+        }
+      }
     }
-    agent.indexedLoadTotal = agent.loadTotal;
-    for (const entry of reinsert) entry.enterReadySet();
-    empty(reinsert);
   }
 
   private unindexAgent(agent: Agent): void {
@@ -1243,7 +1258,7 @@ export class RoutingEngine {
       }
     });
     agent.profileByChannel = agent.capacity.map((_, channel) => agent.profile.filter((m) => m.channel === channel));
-    agent.loadOrdered = agent.profileByChannel.map((memberships) => memberships.some((m) => m.ordersBy.load));
+    agent.loadOrdered = agent.profileByChannel.map((memberships) => memberships.some((m) => m.ordersByLoad));
   }
 
 

@@ -61,8 +61,6 @@ export class WorkItem implements Scheduled {
 
   // The item's one timer (see DeadlineQueue) and its place in the current command's match list.
   heapIndex = -1;
-  dueAt = 0;
-  dueTieBreak = 0;
   touched = false;
   readonly channelIndex: ChannelIndex;
 
@@ -91,11 +89,11 @@ export class WorkItem implements Scheduled {
   }
 
   get queueId(): string {
-    return this.queue.config.queueId;
+    return this.queue.id;
   }
 
   get agentId(): string | undefined {
-    return this.agent?.config.agentId;
+    return this.agent?.id;
   }
 
   isExcluded(agentId: string): boolean {

@@ -5,7 +5,7 @@ interface Timer extends Scheduled {
   readonly name: string;
 }
 
-const timer = (name: string): Timer => ({ name, heapIndex: -1, dueAt: 0, dueTieBreak: 0 });
+const timer = (name: string): Timer => ({ name, heapIndex: -1 });
 const names = (timers: Timer[]) => timers.map((t) => t.name);
 
 describe(DeadlineQueue.name, () => {

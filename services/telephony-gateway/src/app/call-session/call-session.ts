@@ -713,7 +713,7 @@ export class CallSession {
     );
     let recordingUri: string | undefined;
     if (this.recorder) {
-      const recording = this.recorder.finish(this.context.monotonic());
+      const recording = await this.recorder.finishInSlices(this.context.monotonic());
       try {
         const ref = await this.context.recordings.save({ tenantId, callId: this.callId, wav: recording.wav });
         recordingUri = ref.uri;

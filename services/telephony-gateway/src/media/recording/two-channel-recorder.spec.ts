@@ -119,6 +119,33 @@ describe(TwoChannelRecorder.name, () => {
     expect(channel(wav, 0).every((s) => s === 0)).toBe(true);
   });
 
+  it('finishes in slices with the same bytes, letting the event loop run between them', async () => {
+    // 10.5 s, both legs, a law change, a gap, a pause, a second source: every path of the decoding.
+    const feed = (sut: TwoChannelRecorder) => {
+      for (let i = 0; i < 525; i++) {
+        const at = T0 + 20 + i * 20;
+        if (i === 100) sut.pause(T0 + 2000);
+        if (i === 150) sut.resume(T0 + 3000);
+        if (i % 37 !== 0) sut.add('caller', { payloadType: i < 300 ? 0 : 8, timestamp: i * 160, ssrc: 1, payload: loud(i < 300 ? 'PCMU' : 'PCMA', 1500 + i) }, at);
+        sut.add('agent', { payloadType: 8, timestamp: 7 + i * 160, ssrc: i < 400 ? 2 : 3, payload: loud('PCMA', -900 - i) }, at);
+      }
+      sut.pause(T0 + 10_400);
+    };
+    const [whole, sliced] = [new TwoChannelRecorder(T0), new TwoChannelRecorder(T0)];
+    feed(whole);
+    feed(sliced);
+    const expected = whole.finish(T0 + 10_500);
+    const finishing = sliced.finishInSlices(T0 + 10_500, 2);
+    // Queued while the first slice waits for its turn: it runs before the last slice is done.
+    let ranBetween = false;
+    setImmediate(() => (ranBetween = true));
+    const actual = await finishing;
+
+    expect(Buffer.from(actual.wav).equals(Buffer.from(expected.wav))).toBe(true);
+    expect([actual.durationMs, actual.paused]).toEqual([expected.durationMs, expected.paused]);
+    expect(ranBetween).toBe(true);
+  });
+
   it('records the caller alone as a mono file when asked (a voicemail message)', () => {
     const sut = new TwoChannelRecorder(T0, { channels: 1 });
     sut.add('caller', { payloadType: 0, timestamp: 0, ssrc: 1, payload: loud('PCMU', 3000) }, T0 + 20);

@@ -2,20 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { type INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Transport } from '@nestjs/microservices';
+import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AuthModule } from '@contactcenter/auth';
-import { channelAdminV1, Events, messagingV1, protoFile, protoRoot, toTimestamp, Topics } from '@contactcenter/contracts';
+import { channelAdminV1, Events, messagingV1, toTimestamp, Topics } from '@contactcenter/contracts';
 import { type ConsumedEvent, KafkaEventBus, type Subscription } from '@contactcenter/messaging';
-import { ObservabilityModule } from '@contactcenter/observability';
-import { createTestDatabase, DEMO, freePort, migrateAndConnect, newTenant, newUser, stackEndpoints, type TestDatabase, type TestUser, uniqueGroup, uniqueTopic } from '@contactcenter/testing';
+import { createTestDatabase, migrateAndConnect, newTenant, newUser, stackEndpoints, type TestDatabase, type TestUser, uniqueGroup, uniqueTopic } from '@contactcenter/testing';
 import { ChannelModule } from './channel.module';
 import { DEFAULT_MESSAGE_LIMITS } from './domain/normalized-message';
 import { CHANNEL_MIGRATIONS } from './persistence/channel.migrations';
+import { startChannelGrpcHost } from './testing/channel-grpc.host';
 import { ProviderMediaServer } from './testing/provider-media.server';
 import { hubSign, lineInbound, lineSign, messengerInbound, messengerRead, telegramInbound, twilioInbound, twilioSign, twilioStatus, whatsappInbound } from './testing/provider-payloads';
 
@@ -153,43 +149,23 @@ describe(ChannelModule.name, () => {
     provider = new FakeProvider();
     await provider.start();
 
-    const { issuer } = stackEndpoints();
-    @Module({
-      imports: [
-        ObservabilityModule.forRoot({ serviceName: 'channels-spec' }),
-        AuthModule.forRoot({ issuer, audience: DEMO.audience, jwksUri: `${issuer}/protocol/openid-connect/certs`, clockToleranceSec: 1 }),
-        ChannelModule.register({
-          dataSource,
-          eventBus: bus,
-          secretsKey: 'spec-secrets-key-of-at-least-32-characters',
-          consumerGroup: uniqueGroup('channels'),
-          interactionTopic,
-          relayDatabaseUrl: db.url('relay'),
-          maxWebhookBytes: 64 * 1024,
-          limits: { ...DEFAULT_MESSAGE_LIMITS, maxAttachmentBytes: 64 * 1024 },
-          retry: { attempts: 3, backoffMs: 10, timeoutMs: 5_000 },
-          // The provider stand-ins listen on 127.0.0.1; any other private or loopback name stays refused.
-          fetchAllowPrivateHosts: ['127.0.0.1'],
-        }),
-      ],
-    })
-    class HostModule {}
-    app = await NestFactory.create(HostModule, { logger: false });
-    const grpcUrl = `127.0.0.1:${await freePort()}`;
-    const protoPath = [protoFile('channels', 'channel_admin_service'), protoFile('channels', 'messaging_service')];
-    app.connectMicroservice(
-      { transport: Transport.GRPC, options: { package: channelAdminV1.protobufPackage, protoPath, url: grpcUrl, loader: { includeDirs: [protoRoot()] } } },
-      { inheritAppConfig: true },
-    );
-    await app.startAllMicroservices();
-    const httpPort = await freePort();
-    await app.listen(httpPort, '127.0.0.1');
-    base = `http://127.0.0.1:${httpPort}`;
-
-    const definition = grpc.loadPackageDefinition(loadSync(protoPath, { includeDirs: [protoRoot()], longs: Number, defaults: true, oneofs: true }));
-    const pkg = ((definition.contactcenter as grpc.GrpcObject).channels as grpc.GrpcObject).v1 as grpc.GrpcObject;
-    adminClient = new (pkg.ChannelAdminService as grpc.ServiceClientConstructor)(grpcUrl, grpc.credentials.createInsecure()) as unknown as AnyClient;
-    messaging = new (pkg.MessagingService as grpc.ServiceClientConstructor)(grpcUrl, grpc.credentials.createInsecure()) as unknown as AnyClient;
+    const host = await startChannelGrpcHost('channels-spec', {
+      dataSource,
+      eventBus: bus,
+      secretsKey: 'spec-secrets-key-of-at-least-32-characters',
+      consumerGroup: uniqueGroup('channels'),
+      interactionTopic,
+      relayDatabaseUrl: db.url('relay'),
+      maxWebhookBytes: 64 * 1024,
+      limits: { ...DEFAULT_MESSAGE_LIMITS, maxAttachmentBytes: 64 * 1024 },
+      retry: { attempts: 3, backoffMs: 10, timeoutMs: 5_000 },
+      // The provider stand-ins listen on 127.0.0.1; any other private or loopback name stays refused.
+      fetchAllowPrivateHosts: ['127.0.0.1'],
+    });
+    app = host.app;
+    base = host.baseUrl;
+    adminClient = host.client<AnyClient>('ChannelAdminService');
+    messaging = host.client<AnyClient>('MessagingService');
 
     const create = async (key: string, account: object) => {
       accounts[key] = (await call(adminClient, 'CreateChannelAccount', { account })).account.accountId;

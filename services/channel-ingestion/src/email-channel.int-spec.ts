@@ -2,24 +2,19 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { type INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Transport } from '@nestjs/microservices';
+import type { INestApplication } from '@nestjs/common';
 import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AuthModule } from '@contactcenter/auth';
-import { channelAdminV1, Events, messagingV1, protoFile, protoRoot, Topics } from '@contactcenter/contracts';
+import { channelAdminV1, Events, messagingV1, Topics } from '@contactcenter/contracts';
 import { type ConsumedEvent, KafkaEventBus, type Subscription } from '@contactcenter/messaging';
-import { ObservabilityModule } from '@contactcenter/observability';
-import { createTestDatabase, DEMO, freePort, mailEndpoints, type MailUser, migrateAndConnect, newMailUser, newTenant, newUser, stackEndpoints, type TestDatabase, type TestUser, uniqueGroup, uniqueTopic } from '@contactcenter/testing';
+import { createTestDatabase, mailEndpoints, type MailUser, migrateAndConnect, newMailUser, newTenant, newUser, stackEndpoints, type TestDatabase, type TestUser, uniqueGroup, uniqueTopic } from '@contactcenter/testing';
 import { EmailChannel } from './app/email/email-channel';
-import { ChannelModule } from './channel.module';
 import { parseMime } from './drivers/email/mime-parser';
 import type { InboundEmail } from './drivers/email/email.types';
 import { CHANNEL_MIGRATIONS } from './persistence/channel.migrations';
+import { startChannelGrpcHost } from './testing/channel-grpc.host';
 
 type Callback<T> = (error: grpc.ServiceError | null, response?: T) => void;
 type Rpc = (request: unknown, metadata: grpc.Metadata, cb: Callback<any>) => void;
@@ -113,51 +108,32 @@ describe('e-mail channel (SMTP in, IMAP polling, SMTP replies)', () => {
       handler: async (event) => void (event.tenantId === scope.tenantId && seen.push(event)),
     });
 
-    const { issuer } = stackEndpoints();
     const mail = mailEndpoints();
-    @Module({
-      imports: [
-        ObservabilityModule.forRoot({ serviceName: 'channels-email-spec' }),
-        AuthModule.forRoot({ issuer, audience: DEMO.audience, jwksUri: `${issuer}/protocol/openid-connect/certs`, clockToleranceSec: 1 }),
-        ChannelModule.register({
-          dataSource,
-          eventBus: bus,
-          secretsKey: 'spec-secrets-key-of-at-least-32-characters',
-          consumerGroup: uniqueGroup('channels'),
-          relayDatabaseUrl: db.url('relay'),
-          fromBeginning: false,
-          // Routing's events come on a topic of this run: routing instances of other runs on the shared
-          // broker would refuse these interactions (their queues are unknown there) and close them.
-          interactionTopic: uniqueTopic('channels-email-interactions'),
-          email: {
-            smtpInbound: { host: '127.0.0.1', port: 0, serverName: 'mx.cc.test', maxMessageBytes: 1024 * 1024 },
-            relay: { host: mail.host, port: mail.smtpPort, secure: false },
-            messageIdDomain: 'mail.cc.test',
-            imapPollIntervalMs: 300,
-            mailboxSyncMs: 500,
-            onError: (error, context) => console.error('email channel', error, context),
-          },
-                 // The attachment server of these tests listens on 127.0.0.1; other loopback names stay refused.
-          fetchAllowPrivateHosts: ['127.0.0.1'],
-        }),
-      ],
-    })
-    class HostModule {}
-    app = await NestFactory.create(HostModule, { logger: false });
-    const grpcUrl = `127.0.0.1:${await freePort()}`;
-    const protoPath = [protoFile('channels', 'channel_admin_service'), protoFile('channels', 'messaging_service')];
-    app.connectMicroservice(
-      { transport: Transport.GRPC, options: { package: channelAdminV1.protobufPackage, protoPath, url: grpcUrl, loader: { includeDirs: [protoRoot()] } } },
-      { inheritAppConfig: true },
-    );
-    await app.startAllMicroservices();
-    await app.listen(await freePort(), '127.0.0.1');
+    const host = await startChannelGrpcHost('channels-email-spec', {
+      dataSource,
+      eventBus: bus,
+      secretsKey: 'spec-secrets-key-of-at-least-32-characters',
+      consumerGroup: uniqueGroup('channels'),
+      relayDatabaseUrl: db.url('relay'),
+      fromBeginning: false,
+      // Routing's events come on a topic of this run: routing instances of other runs on the shared
+      // broker would refuse these interactions (their queues are unknown there) and close them.
+      interactionTopic: uniqueTopic('channels-email-interactions'),
+      email: {
+        smtpInbound: { host: '127.0.0.1', port: 0, serverName: 'mx.cc.test', maxMessageBytes: 1024 * 1024 },
+        relay: { host: mail.host, port: mail.smtpPort, secure: false },
+        messageIdDomain: 'mail.cc.test',
+        imapPollIntervalMs: 300,
+        mailboxSyncMs: 500,
+        onError: (error, context) => console.error('email channel', error, context),
+      },
+      // The attachment server of these tests listens on 127.0.0.1; other loopback names stay refused.
+      fetchAllowPrivateHosts: ['127.0.0.1'],
+    });
+    app = host.app;
     mxPort = app.get(EmailChannel).driver.smtpPort!;
-
-    const definition = grpc.loadPackageDefinition(loadSync(protoPath, { includeDirs: [protoRoot()], longs: Number, defaults: true, oneofs: true }));
-    const pkg = ((definition.contactcenter as grpc.GrpcObject).channels as grpc.GrpcObject).v1 as grpc.GrpcObject;
-    adminClient = new (pkg.ChannelAdminService as grpc.ServiceClientConstructor)(grpcUrl, grpc.credentials.createInsecure()) as unknown as AnyClient;
-    messaging = new (pkg.MessagingService as grpc.ServiceClientConstructor)(grpcUrl, grpc.credentials.createInsecure()) as unknown as AnyClient;
+    adminClient = host.client<AnyClient>('ChannelAdminService');
+    messaging = host.client<AnyClient>('MessagingService');
 
     accounts.hosted = (
       await call(adminClient, 'CreateChannelAccount', { account: { kind: K.CHANNEL_KIND_EMAIL, name: 'Help desk', address: hostedAddress, defaultQueueId: 'email-support', settings: { from_name: 'ACME Help' } } }, admin)

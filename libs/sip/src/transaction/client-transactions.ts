@@ -23,47 +23,108 @@ export interface ClientTransaction {
   transportError(): void;
 }
 
-/** INVITE client transaction, RFC 3261 §17.1.1 (Figure 5). */
-export class InviteClientTransaction implements ClientTransaction {
-  state: ClientTransactionState = 'calling';
-  private readonly timers: TransactionTimers;
-  private ack?: SipRequest;
+/**
+ * What both client transactions share: the request goes out at start, is retransmitted over
+ * unreliable transports until a response (timer A/E), and the transaction times out after
+ * 64·T1 without a final response (timer B/F). The subclasses differ in their states and in
+ * how responses move them.
+ */
+abstract class BaseClientTransaction implements ClientTransaction {
+  abstract state: ClientTransactionState;
+  protected readonly timers: TransactionTimers;
 
   constructor(
-    private readonly ctx: TransactionContext,
+    protected readonly ctx: TransactionContext,
     readonly request: SipRequest,
     readonly destination: SipEndpoint,
-    private readonly tu: ClientTransactionUser,
+    protected readonly tu: ClientTransactionUser,
     private readonly onTerminated: () => void,
+    /** The retransmission and the timeout timer's names (A and B, or E and F). */
+    private readonly timerNames: { readonly retransmit: string; readonly timeout: string },
   ) {
     this.timers = new TransactionTimers(ctx.scheduler);
   }
 
+  /** No final response yet. */
+  protected abstract get awaitingFinal(): boolean;
+
+  /** The next retransmission interval after one of `interval`. */
+  protected abstract nextInterval(interval: number): number;
+
+  /** Whether a retransmission timer that fires still sends. */
+  protected abstract get retransmitting(): boolean;
+
+  abstract receive(response: SipResponse): void;
+
   start(): void {
     this.ctx.send(this.request, this.destination);
     const { t1 } = this.ctx.timers;
-    if (!isReliable(this.destination.protocol)) this.scheduleA(t1);
-    this.timers.start('B', 64 * t1, () => {
-      if (this.state !== 'calling' && this.state !== 'proceeding') return;
+    if (!isReliable(this.destination.protocol)) this.scheduleRetransmit(t1);
+    this.timers.start(this.timerNames.timeout, 64 * t1, () => {
+      if (!this.awaitingFinal) return;
       this.terminate();
       this.tu.onTimeout();
     });
   }
 
-  private scheduleA(interval: number): void {
-    this.timers.start('A', interval, () => {
-      if (this.state !== 'calling') return;
+  transportError(): void {
+    if (!this.awaitingFinal) return;
+    this.terminate();
+    (this.tu.onTransportError ?? this.tu.onTimeout).call(this.tu);
+  }
+
+  protected stopRetransmitting(): void {
+    this.timers.stop(this.timerNames.retransmit);
+  }
+
+  protected stopTimeout(): void {
+    this.timers.stop(this.timerNames.timeout);
+  }
+
+  protected terminate(): void {
+    if (this.state === 'terminated') return;
+    this.state = 'terminated';
+    this.timers.stopAll();
+    this.onTerminated();
+  }
+
+  private scheduleRetransmit(interval: number): void {
+    this.timers.start(this.timerNames.retransmit, interval, () => {
+      if (!this.retransmitting) return;
       this.ctx.send(this.request, this.destination);
-      this.scheduleA(interval * 2);
+      this.scheduleRetransmit(this.nextInterval(interval));
     });
+  }
+}
+
+/** INVITE client transaction, RFC 3261 §17.1.1 (Figure 5). */
+export class InviteClientTransaction extends BaseClientTransaction {
+  state: ClientTransactionState = 'calling';
+  private ack?: SipRequest;
+
+  constructor(ctx: TransactionContext, request: SipRequest, destination: SipEndpoint, tu: ClientTransactionUser, onTerminated: () => void) {
+    super(ctx, request, destination, tu, onTerminated, { retransmit: 'A', timeout: 'B' });
+  }
+
+  protected get awaitingFinal(): boolean {
+    return this.state === 'calling' || this.state === 'proceeding';
+  }
+
+  /** Timer A doubles without bound and stops at the first response (§17.1.1.2). */
+  protected get retransmitting(): boolean {
+    return this.state === 'calling';
+  }
+
+  protected nextInterval(interval: number): number {
+    return interval * 2;
   }
 
   receive(response: SipResponse): void {
     const { status } = response;
-    if (this.state === 'calling' || this.state === 'proceeding') {
+    if (this.awaitingFinal) {
       if (status < 200) {
         this.state = 'proceeding';
-        this.timers.stop('A');
+        this.stopRetransmitting();
         this.tu.onResponse(response);
       } else if (status < 300) {
         // The TU (dialog layer) acknowledges 2xx and absorbs its retransmissions (§13.2.2.4).
@@ -71,8 +132,8 @@ export class InviteClientTransaction implements ClientTransaction {
         this.tu.onResponse(response);
       } else {
         this.state = 'completed';
-        this.timers.stop('A');
-        this.timers.stop('B');
+        this.stopRetransmitting();
+        this.stopTimeout();
         this.ack = buildNon2xxAck(this.request, response);
         this.ctx.send(this.ack, this.destination);
         this.tu.onResponse(response);
@@ -82,81 +143,42 @@ export class InviteClientTransaction implements ClientTransaction {
       this.ctx.send(this.ack, this.destination);
     }
   }
-
-  transportError(): void {
-    if (this.state !== 'calling' && this.state !== 'proceeding') return;
-    this.terminate();
-    (this.tu.onTransportError ?? this.tu.onTimeout).call(this.tu);
-  }
-
-  private terminate(): void {
-    if (this.state === 'terminated') return;
-    this.state = 'terminated';
-    this.timers.stopAll();
-    this.onTerminated();
-  }
 }
 
 /** Non-INVITE client transaction, RFC 3261 §17.1.2 (Figure 6). */
-export class NonInviteClientTransaction implements ClientTransaction {
+export class NonInviteClientTransaction extends BaseClientTransaction {
   state: ClientTransactionState = 'trying';
-  private readonly timers: TransactionTimers;
 
-  constructor(
-    private readonly ctx: TransactionContext,
-    readonly request: SipRequest,
-    readonly destination: SipEndpoint,
-    private readonly tu: ClientTransactionUser,
-    private readonly onTerminated: () => void,
-  ) {
-    this.timers = new TransactionTimers(ctx.scheduler);
+  constructor(ctx: TransactionContext, request: SipRequest, destination: SipEndpoint, tu: ClientTransactionUser, onTerminated: () => void) {
+    super(ctx, request, destination, tu, onTerminated, { retransmit: 'E', timeout: 'F' });
   }
 
-  start(): void {
-    this.ctx.send(this.request, this.destination);
-    const { t1 } = this.ctx.timers;
-    if (!isReliable(this.destination.protocol)) this.scheduleE(t1);
-    this.timers.start('F', 64 * t1, () => {
-      if (this.state !== 'trying' && this.state !== 'proceeding') return;
-      this.terminate();
-      this.tu.onTimeout();
-    });
+  protected get awaitingFinal(): boolean {
+    return this.state === 'trying' || this.state === 'proceeding';
   }
 
-  private scheduleE(interval: number): void {
-    this.timers.start('E', interval, () => {
-      if (this.state !== 'trying' && this.state !== 'proceeding') return;
-      this.ctx.send(this.request, this.destination);
-      const { t2 } = this.ctx.timers;
-      this.scheduleE(this.state === 'proceeding' ? t2 : Math.min(interval * 2, t2));
-    });
+  /** Timer E goes on after a provisional response, at T2 (§17.1.2.2). */
+  protected get retransmitting(): boolean {
+    return this.awaitingFinal;
+  }
+
+  protected nextInterval(interval: number): number {
+    const { t2 } = this.ctx.timers;
+    return this.state === 'proceeding' ? t2 : Math.min(interval * 2, t2);
   }
 
   receive(response: SipResponse): void {
-    if (this.state !== 'trying' && this.state !== 'proceeding') return;
+    if (!this.awaitingFinal) return;
     if (response.status < 200) {
       this.state = 'proceeding';
       this.tu.onResponse(response);
       return;
     }
     this.state = 'completed';
-    this.timers.stop('E');
-    this.timers.stop('F');
+    this.stopRetransmitting();
+    this.stopTimeout();
     this.tu.onResponse(response);
     this.timers.start('K', isReliable(this.destination.protocol) ? 0 : this.ctx.timers.t4, () => this.terminate());
-  }
-
-  transportError(): void {
-    if (this.state !== 'trying' && this.state !== 'proceeding') return;
-    this.terminate();
-    (this.tu.onTransportError ?? this.tu.onTimeout).call(this.tu);
-  }
-
-  private terminate(): void {
-    if (this.state === 'terminated') return;
-    this.state = 'terminated';
-    this.timers.stopAll();
-    this.onTerminated();
   }
 }
 

@@ -104,3 +104,18 @@ export function readEnvConfig<S extends Settings>(
   if (problems.length > 0) throw new ConfigError(service, problems);
   return values as ConfigOf<S>;
 }
+
+/**
+ * The settings every service reads alike: its database (as the app role and as the migration
+ * owner), Kafka, its gRPC and HTTP listeners and the token issuer. A service spreads them into
+ * its own settings, adding what is its own (an outbox relay's database, a consumer group).
+ */
+export const SERVICE_SETTINGS = {
+  databaseUrl: ['DATABASE_URL', text()],
+  migrationDatabaseUrl: ['MIGRATION_DATABASE_URL', text()],
+  kafkaBrokers: ['KAFKA_BROKERS', list('127.0.0.1:9092')],
+  grpcUrl: ['GRPC_URL', text('0.0.0.0:50051')],
+  httpPort: ['HTTP_PORT', port(8080)],
+  oidcIssuer: ['OIDC_ISSUER', text()],
+  oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
+} as const satisfies Settings;

@@ -1,7 +1,7 @@
 import type { EmailChannelOptions } from './app/email/email-channel';
 import type { WebChatModuleOptions } from './channel.module';
 import { parseAllowedHosts } from './domain/outbound-address.policy';
-import { envVarNames, integer, list, oneOf, port, readEnvConfig, secret, text, type Reader, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, list, oneOf, port, readEnvConfig, SERVICE_SETTINGS, secret, text, type Reader, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone channel-ingestion service; every one comes from an env var prefixed `CHANNELS_`. */
 export interface ChannelsConfig {
@@ -85,15 +85,9 @@ const allowedHosts: Reader<string[]> = (raw, name) => {
 };
 
 const settings = {
-  databaseUrl: ['DATABASE_URL', text()],
-  migrationDatabaseUrl: ['MIGRATION_DATABASE_URL', text()],
+  ...SERVICE_SETTINGS,
   relayDatabaseUrl: ['RELAY_DATABASE_URL', text()],
-  kafkaBrokers: ['KAFKA_BROKERS', list('127.0.0.1:9092')],
   consumerGroup: ['CONSUMER_GROUP', text('channel-ingestion')],
-  grpcUrl: ['GRPC_URL', text('0.0.0.0:50051')],
-  httpPort: ['HTTP_PORT', integer(8080, 1, 65535)],
-  oidcIssuer: ['OIDC_ISSUER', text()],
-  oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
   secretsKey: ['SECRETS_KEY', secret(32)],
   publicBaseUrl: ['PUBLIC_BASE_URL', optionalUrl],
   defaultRatePerSecond: ['DEFAULT_RATE_PER_SECOND', integer(100, 1, 100_000)],

@@ -1,4 +1,4 @@
-import { envVarNames, integer, list, readEnvConfig, secret, text, type Reader, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, readEnvConfig, SERVICE_SETTINGS, secret, text, type Reader, type Settings } from '@contactcenter/config';
 import type { CountryCode } from 'libphonenumber-js';
 import { isCountryCode } from './domain/customer-identity';
 
@@ -32,15 +32,9 @@ const region: Reader<CountryCode | undefined> = (raw, name) => {
 };
 
 const settings = {
-  databaseUrl: ['DATABASE_URL', text()],
-  migrationDatabaseUrl: ['MIGRATION_DATABASE_URL', text()],
+  ...SERVICE_SETTINGS,
   relayDatabaseUrl: ['RELAY_DATABASE_URL', text()],
-  kafkaBrokers: ['KAFKA_BROKERS', list('127.0.0.1:9092')],
   consumerGroup: ['CONSUMER_GROUP', text('interaction-history')],
-  grpcUrl: ['GRPC_URL', text('0.0.0.0:50051')],
-  httpPort: ['HTTP_PORT', integer(8080, 1, 65535)],
-  oidcIssuer: ['OIDC_ISSUER', text()],
-  oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
   cursorSecret: ['CURSOR_SECRET', secret(32)],
   defaultPhoneRegion: ['DEFAULT_PHONE_REGION', region],
   caseWindowHours: ['CASE_WINDOW_HOURS', integer(72, 1, 8760)],

@@ -1,4 +1,4 @@
-import { envVarNames, integer, list, oneOf, readEnvConfig, text, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, oneOf, readEnvConfig, SERVICE_SETTINGS, text, type Settings } from '@contactcenter/config';
 import { kpiSettings, type KpiSettings, SERVICE_LEVEL_VARIANTS, type ServiceLevelVariant } from './domain/kpi/kpi-settings';
 
 /** Settings of the standalone reporting service; every one comes from an env var prefixed `REPORTING_`. */
@@ -20,14 +20,8 @@ export interface ReportingConfig {
 const PREFIX = 'REPORTING_';
 
 const settings = {
-  databaseUrl: ['DATABASE_URL', text()],
-  migrationDatabaseUrl: ['MIGRATION_DATABASE_URL', text()],
-  kafkaBrokers: ['KAFKA_BROKERS', list('127.0.0.1:9092')],
+  ...SERVICE_SETTINGS,
   consumerGroup: ['CONSUMER_GROUP', text('reporting')],
-  grpcUrl: ['GRPC_URL', text('0.0.0.0:50051')],
-  httpPort: ['HTTP_PORT', integer(8080, 1, 65535)],
-  oidcIssuer: ['OIDC_ISSUER', text()],
-  oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
   serviceLevelVariant: ['SERVICE_LEVEL_VARIANT', oneOf<ServiceLevelVariant>(SERVICE_LEVEL_VARIANTS, 'abandons-count-against')],
   serviceLevelThresholdMs: ['SERVICE_LEVEL_THRESHOLD_MS', integer(20_000, 0, 86_400_000)],
   shortAbandonThresholdMs: ['SHORT_ABANDON_THRESHOLD_MS', integer(5_000, 0, 3_600_000)],

@@ -29,8 +29,8 @@ describe(loadRoutingConfig.name, () => {
     expect(error.problems).toEqual([
       'ROUTING_DATABASE_URL is required',
       'ROUTING_MIGRATION_DATABASE_URL is required',
-      'ROUTING_RELAY_DATABASE_URL is required',
       'ROUTING_OIDC_ISSUER is required',
+      'ROUTING_RELAY_DATABASE_URL is required',
       'ROUTING_SNAPSHOT_EVERY=0 must be an integer in [1, 1000000]',
       expect.stringMatching(/^ROUTING_SNAPSHOTS is not a known setting/),
     ]);

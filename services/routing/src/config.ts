@@ -1,4 +1,4 @@
-import { envVarNames, integer, list, port, readEnvConfig, text, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, readEnvConfig, SERVICE_SETTINGS, text, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone routing service; every one comes from an env var prefixed `ROUTING_`. */
 export interface RoutingConfig {
@@ -24,15 +24,9 @@ export interface RoutingConfig {
 const PREFIX = 'ROUTING_';
 
 const settings = {
-  databaseUrl: ['DATABASE_URL', text()],
-  migrationDatabaseUrl: ['MIGRATION_DATABASE_URL', text()],
+  ...SERVICE_SETTINGS,
   relayDatabaseUrl: ['RELAY_DATABASE_URL', text()],
-  kafkaBrokers: ['KAFKA_BROKERS', list('127.0.0.1:9092')],
   consumerGroup: ['CONSUMER_GROUP', text('routing')],
-  grpcUrl: ['GRPC_URL', text('0.0.0.0:50051')],
-  httpPort: ['HTTP_PORT', port(8080)],
-  oidcIssuer: ['OIDC_ISSUER', text()],
-  oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
   snapshotEvery: ['SNAPSHOT_EVERY', integer(100, 1, 1_000_000)],
   preferredAgentWindowMs: ['PREFERRED_AGENT_WINDOW_MS', integer(30_000, 1, 86_400_000)],
 } as const satisfies Settings;

@@ -31,8 +31,8 @@ describe(loadTelephonyConfig.name, () => {
     expect(problems).toEqual([
       'TELEPHONY_DATABASE_URL is required',
       'TELEPHONY_MIGRATION_DATABASE_URL is required',
-      'TELEPHONY_RELAY_DATABASE_URL is required',
       'TELEPHONY_OIDC_ISSUER is required',
+      'TELEPHONY_RELAY_DATABASE_URL is required',
       'TELEPHONY_SIP_TRANSPORT=sctp must be one of udp, tcp, both',
       expect.stringMatching(/^TELEPHONY_SIP_PROT is not a known setting/),
       'TELEPHONY_RTP_PORT_MIN=20000 and TELEPHONY_RTP_PORT_MAX=20001 must both be 0 or a range of at least 3 ports',

@@ -1,4 +1,4 @@
-import { envVarNames, integer, list, oneOf, port, readEnvConfig, text, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, oneOf, port, readEnvConfig, SERVICE_SETTINGS, text, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone gateway; every one comes from an env var prefixed `TELEPHONY_`. */
 export interface TelephonyConfig {
@@ -45,14 +45,8 @@ export interface TelephonyConfig {
 const PREFIX = 'TELEPHONY_';
 
 const settings = {
-  databaseUrl: ['DATABASE_URL', text()],
-  migrationDatabaseUrl: ['MIGRATION_DATABASE_URL', text()],
+  ...SERVICE_SETTINGS,
   relayDatabaseUrl: ['RELAY_DATABASE_URL', text()],
-  kafkaBrokers: ['KAFKA_BROKERS', list('127.0.0.1:9092')],
-  grpcUrl: ['GRPC_URL', text('0.0.0.0:50051')],
-  httpPort: ['HTTP_PORT', port(8080)],
-  oidcIssuer: ['OIDC_ISSUER', text()],
-  oidcAudience: ['OIDC_AUDIENCE', text('contact-center-api')],
   sipHost: ['SIP_HOST', text('0.0.0.0')],
   sipPort: ['SIP_PORT', port(5060)],
   sipTransport: ['SIP_TRANSPORT', oneOf(['udp', 'tcp', 'both'] as const, 'both')],

@@ -105,6 +105,19 @@ export function readEnvConfig<S extends Settings>(
   return values as ConfigOf<S>;
 }
 
+/** What SERVICE_SETTINGS reads; a service's config interface extends it. */
+export interface ServiceConfig {
+  /** The service's database as the service role (cc_app). */
+  readonly databaseUrl: string;
+  /** The same database as its owner (cc_owner), for migrations at start-up. */
+  readonly migrationDatabaseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly grpcUrl: string;
+  readonly httpPort: number;
+  readonly oidcIssuer: string;
+  readonly oidcAudience: string;
+}
+
 /**
  * The settings every service reads alike: its database (as the app role and as the migration
  * owner), Kafka, its gRPC and HTTP listeners and the token issuer. A service spreads them into

@@ -1,23 +1,13 @@
 import type { EmailChannelOptions } from './app/email/email-channel';
 import type { WebChatModuleOptions } from './channel.module';
 import { parseAllowedHosts } from './domain/outbound-address.policy';
-import { envVarNames, integer, list, oneOf, port, readEnvConfig, SERVICE_SETTINGS, secret, text, type Reader, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, list, oneOf, port, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, secret, text, type Reader, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone channel-ingestion service; every one comes from an env var prefixed `CHANNELS_`. */
-export interface ChannelsConfig {
-  /** The channels database as the service role (cc_app). */
-  readonly databaseUrl: string;
-  /** The same database as its owner (cc_owner), for migrations at start-up. */
-  readonly migrationDatabaseUrl: string;
+export interface ChannelsConfig extends ServiceConfig {
   /** The same database as the relay role (cc_relay), which publishes the outbox. */
   readonly relayDatabaseUrl: string;
-  readonly kafkaBrokers: readonly string[];
   readonly consumerGroup: string;
-  readonly grpcUrl: string;
-  /** Serves the provider webhooks as well as the probes. */
-  readonly httpPort: number;
-  readonly oidcIssuer: string;
-  readonly oidcAudience: string;
   /** Encrypts channel-account secrets at rest (AES-256-GCM); every instance needs the same one. */
   readonly secretsKey: string;
   /** The public URL providers call, e.g. https://cc.example.com (Twilio signs it). */

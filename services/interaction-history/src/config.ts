@@ -1,21 +1,12 @@
-import { envVarNames, integer, readEnvConfig, SERVICE_SETTINGS, secret, text, type Reader, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, secret, text, type Reader, type Settings } from '@contactcenter/config';
 import type { CountryCode } from 'libphonenumber-js';
 import { isCountryCode } from './domain/customer-identity';
 
 /** Settings of the standalone history service; every one comes from an env var prefixed `HISTORY_`. */
-export interface HistoryConfig {
-  /** The history database as the service role (cc_app). */
-  readonly databaseUrl: string;
-  /** The same database as its owner (cc_owner), for migrations at start-up. */
-  readonly migrationDatabaseUrl: string;
+export interface HistoryConfig extends ServiceConfig {
   /** The same database as the relay role (cc_relay), which publishes the outbox. */
   readonly relayDatabaseUrl: string;
-  readonly kafkaBrokers: readonly string[];
   readonly consumerGroup: string;
-  readonly grpcUrl: string;
-  readonly httpPort: number;
-  readonly oidcIssuer: string;
-  readonly oidcAudience: string;
   /** Signs page tokens; every instance needs the same one. */
   readonly cursorSecret: string;
   readonly defaultPhoneRegion?: CountryCode;

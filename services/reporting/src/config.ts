@@ -1,18 +1,9 @@
-import { envVarNames, integer, oneOf, readEnvConfig, SERVICE_SETTINGS, text, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, oneOf, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, text, type Settings } from '@contactcenter/config';
 import { kpiSettings, type KpiSettings, SERVICE_LEVEL_VARIANTS, type ServiceLevelVariant } from './domain/kpi/kpi-settings';
 
 /** Settings of the standalone reporting service; every one comes from an env var prefixed `REPORTING_`. */
-export interface ReportingConfig {
-  /** The reporting database as the service role (cc_app). */
-  readonly databaseUrl: string;
-  /** The same database as its owner (cc_owner), for migrations at start-up. */
-  readonly migrationDatabaseUrl: string;
-  readonly kafkaBrokers: readonly string[];
+export interface ReportingConfig extends ServiceConfig {
   readonly consumerGroup: string;
-  readonly grpcUrl: string;
-  readonly httpPort: number;
-  readonly oidcIssuer: string;
-  readonly oidcAudience: string;
   /** Defaults for every tenant until per-tenant settings exist. */
   readonly kpiSettings: KpiSettings;
 }

@@ -1,20 +1,11 @@
-import { envVarNames, integer, readEnvConfig, SERVICE_SETTINGS, text, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, text, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone routing service; every one comes from an env var prefixed `ROUTING_`. */
-export interface RoutingConfig {
-  /** The routing database as the service role (cc_app). */
-  readonly databaseUrl: string;
-  /** The same database as its owner (cc_owner), for migrations at start-up. */
-  readonly migrationDatabaseUrl: string;
+export interface RoutingConfig extends ServiceConfig {
   /** The same database as the relay role (cc_relay), which publishes the outbox. */
   readonly relayDatabaseUrl: string;
-  readonly kafkaBrokers: readonly string[];
   /** One group for every routing instance: its partition assignment decides who routes which workspace. */
   readonly consumerGroup: string;
-  readonly grpcUrl: string;
-  readonly httpPort: number;
-  readonly oidcIssuer: string;
-  readonly oidcAudience: string;
   /** Journal entries between snapshots: the most a rebuild replays. */
   readonly snapshotEvery: number;
   /** How long a requested preferred agent has a contact to itself. */

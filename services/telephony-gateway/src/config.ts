@@ -1,15 +1,8 @@
-import { envVarNames, integer, oneOf, port, readEnvConfig, SERVICE_SETTINGS, text, type Settings } from '@contactcenter/config';
+import { envVarNames, integer, oneOf, port, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, text, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone gateway; every one comes from an env var prefixed `TELEPHONY_`. */
-export interface TelephonyConfig {
-  readonly databaseUrl: string;
-  readonly migrationDatabaseUrl: string;
+export interface TelephonyConfig extends ServiceConfig {
   readonly relayDatabaseUrl: string;
-  readonly kafkaBrokers: readonly string[];
-  readonly grpcUrl: string;
-  readonly httpPort: number;
-  readonly oidcIssuer: string;
-  readonly oidcAudience: string;
   /** Address the SIP socket binds. */
   readonly sipHost: string;
   readonly sipPort: number;

@@ -24,32 +24,58 @@ export interface ServerTransaction {
   readonly finalResponse?: SipResponse;
 }
 
-/**
- * INVITE server transaction, RFC 3261 §17.2.1 with RFC 6026's Accepted state: after a 2xx the
- * transaction stays for 64*T1 (timer L) so retransmitted INVITEs are absorbed instead of
- * looking like new calls; the 2xx itself is retransmitted by the UAS core (§13.3.1.4).
- */
-export class InviteServerTransaction implements ServerTransaction {
-  state: ServerTransactionState = 'proceeding';
+/** What both server transactions share: where responses go, the last one sent, and termination. */
+abstract class BaseServerTransaction implements ServerTransaction {
+  abstract state: ServerTransactionState;
   finalResponse?: SipResponse;
-  private lastResponse?: SipResponse;
-  private readonly timers: TransactionTimers;
+  protected lastResponse?: SipResponse;
+  protected readonly timers: TransactionTimers;
   readonly destination: SipEndpoint;
 
   constructor(
-    private readonly ctx: TransactionContext,
+    protected readonly ctx: TransactionContext,
     readonly request: SipRequest,
     readonly source: SipEndpoint,
-    private readonly events: ServerTransactionEvents,
+    protected readonly events: ServerTransactionEvents,
   ) {
     this.timers = new TransactionTimers(ctx.scheduler);
     this.destination = responseDestination(request.headers.get('via') as string, source);
   }
 
-  respond(response: SipResponse): void {
-    if (this.state !== 'proceeding') return;
+  abstract respond(response: SipResponse): void;
+
+  /** A retransmitted request gets the last response again (§17.2.1, §17.2.2). */
+  receive(_request: SipRequest): void {
+    if ((this.state === 'proceeding' || this.state === 'completed') && this.lastResponse) {
+      this.ctx.send(this.lastResponse, this.destination);
+    }
+  }
+
+  /** Sends a response of the TU and remembers it for retransmitted requests. */
+  protected send(response: SipResponse): void {
     this.lastResponse = response;
     this.ctx.send(response, this.destination);
+  }
+
+  protected terminate(): void {
+    if (this.state === 'terminated') return;
+    this.state = 'terminated';
+    this.timers.stopAll();
+    this.events.onTerminated();
+  }
+}
+
+/**
+ * INVITE server transaction, RFC 3261 §17.2.1 with RFC 6026's Accepted state: after a 2xx the
+ * transaction stays for 64*T1 (timer L) so retransmitted INVITEs are absorbed instead of
+ * looking like new calls; the 2xx itself is retransmitted by the UAS core (§13.3.1.4).
+ */
+export class InviteServerTransaction extends BaseServerTransaction {
+  state: ServerTransactionState = 'proceeding';
+
+  respond(response: SipResponse): void {
+    if (this.state !== 'proceeding') return;
+    this.send(response);
     if (response.status < 200) return;
     this.finalResponse = response;
     const { t1, t2 } = this.ctx.timers;
@@ -59,14 +85,13 @@ export class InviteServerTransaction implements ServerTransaction {
       return;
     }
     this.state = 'completed';
-    const reliable = isReliable(this.destination.protocol);
     const scheduleG = (interval: number): void =>
       this.timers.start('G', interval, () => {
         if (this.state !== 'completed') return;
         this.ctx.send(response, this.destination);
         scheduleG(Math.min(interval * 2, t2));
       });
-    if (!reliable) scheduleG(t1);
+    if (!isReliable(this.destination.protocol)) scheduleG(t1);
     this.timers.start('H', 64 * t1, () => {
       if (this.state !== 'completed') return;
       this.terminate();
@@ -74,50 +99,23 @@ export class InviteServerTransaction implements ServerTransaction {
     });
   }
 
-  receive(request: SipRequest): void {
-    if (request.method === 'ACK') {
-      if (this.state !== 'completed') return;
-      this.state = 'confirmed';
-      this.timers.stop('G');
-      this.timers.stop('H');
-      this.timers.start('I', isReliable(this.destination.protocol) ? 0 : this.ctx.timers.t4, () => this.terminate());
-      return;
-    }
-    if ((this.state === 'proceeding' || this.state === 'completed') && this.lastResponse) {
-      this.ctx.send(this.lastResponse, this.destination);
-    }
-  }
-
-  private terminate(): void {
-    if (this.state === 'terminated') return;
-    this.state = 'terminated';
-    this.timers.stopAll();
-    this.events.onTerminated();
+  override receive(request: SipRequest): void {
+    if (request.method !== 'ACK') return super.receive(request);
+    if (this.state !== 'completed') return;
+    this.state = 'confirmed';
+    this.timers.stop('G');
+    this.timers.stop('H');
+    this.timers.start('I', isReliable(this.destination.protocol) ? 0 : this.ctx.timers.t4, () => this.terminate());
   }
 }
 
 /** Non-INVITE server transaction, RFC 3261 §17.2.2 (Figure 8). */
-export class NonInviteServerTransaction implements ServerTransaction {
+export class NonInviteServerTransaction extends BaseServerTransaction {
   state: ServerTransactionState = 'trying';
-  finalResponse?: SipResponse;
-  private lastResponse?: SipResponse;
-  private readonly timers: TransactionTimers;
-  readonly destination: SipEndpoint;
-
-  constructor(
-    private readonly ctx: TransactionContext,
-    readonly request: SipRequest,
-    readonly source: SipEndpoint,
-    private readonly events: ServerTransactionEvents,
-  ) {
-    this.timers = new TransactionTimers(ctx.scheduler);
-    this.destination = responseDestination(request.headers.get('via') as string, source);
-  }
 
   respond(response: SipResponse): void {
     if (this.state !== 'trying' && this.state !== 'proceeding') return;
-    this.lastResponse = response;
-    this.ctx.send(response, this.destination);
+    this.send(response);
     if (response.status < 200) {
       this.state = 'proceeding';
       return;
@@ -125,18 +123,5 @@ export class NonInviteServerTransaction implements ServerTransaction {
     this.finalResponse = response;
     this.state = 'completed';
     this.timers.start('J', isReliable(this.destination.protocol) ? 0 : 64 * this.ctx.timers.t1, () => this.terminate());
-  }
-
-  receive(): void {
-    if ((this.state === 'proceeding' || this.state === 'completed') && this.lastResponse) {
-      this.ctx.send(this.lastResponse, this.destination);
-    }
-  }
-
-  private terminate(): void {
-    if (this.state === 'terminated') return;
-    this.state = 'terminated';
-    this.timers.stopAll();
-    this.events.onTerminated();
   }
 }

@@ -182,7 +182,7 @@ describe(NonInviteServerTransaction.name, () => {
     const bye = request('BYE');
     const sut = new NonInviteServerTransaction(h.ctx, bye, udp, { onTerminated: h.onTerminated });
     sut.respond(createResponse(bye, 200));
-    sut.receive();
+    sut.receive(bye);
     h.scheduler.advance(31_999);
     expect(sut.state).toBe('completed');
     h.scheduler.advance(1);

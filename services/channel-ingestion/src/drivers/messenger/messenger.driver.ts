@@ -3,11 +3,10 @@ import { MalformedPayloadError, ProviderError } from '../../domain/channel.error
 import type { InboundMessage, MessageAttachment } from '../../domain/normalized-message';
 import { senderIdentity } from '../../domain/sender-identity';
 import type { ChannelDriver, ConversationWatermark, DeliveryStatusUpdate, OutboundMessage, SendResult, WebhookContent, WebhookRequest } from '../channel-driver.port';
-import { GRAPH_API_VERSION, metaChallenge, verifyMetaSignature } from '../meta/meta-webhook';
+import { GRAPH_API_VERSION, MetaGraphDriver } from '../meta/meta-webhook';
 import { array, epoch, isObject, object, optionalString, parseJson, string } from '../payload-reader';
-import { providerIdFrom, sendingSecret, sendWithRetries, type RetryOptions } from '../provider-http.client';
+import { providerIdFrom, sendingSecret, sendWithRetries } from '../provider-http.client';
 import { type DownloadedMedia, downloadMedia } from '../media-download';
-import { type GuardedFetchClient, PUBLIC_ONLY_FETCH } from '../guarded-fetch.client';
 
 const psidOf = (event: Record<string, unknown>) => senderIdentity('messenger', string(object(event.sender, 'messaging[].sender').id, 'sender.id')).value;
 
@@ -23,23 +22,8 @@ const CONTENT_TYPES: Record<string, string> = { image: 'image/jpeg', video: 'vid
  * Messenger Platform: `page` notifications whose `messaging` items carry messages (echoes of
  * our own sends are skipped) and delivery receipts; replies via the Send API.
  */
-export class MessengerDriver implements ChannelDriver {
+export class MessengerDriver extends MetaGraphDriver implements ChannelDriver {
   readonly kind = 'messenger' as const;
-
-  constructor(
-    private readonly graphBaseUrl = 'https://graph.facebook.com',
-    private readonly retry?: RetryOptions,
-    /** Provider calls and media downloads under the address policy (public hosts only by default). */
-    private readonly http: GuardedFetchClient = PUBLIC_ONLY_FETCH,
-  ) {}
-
-  verify(request: WebhookRequest, account: ChannelAccountWithSecrets): void {
-    verifyMetaSignature(request, account);
-  }
-
-  challenge(request: WebhookRequest, account: ChannelAccountWithSecrets): string {
-    return metaChallenge(request, account);
-  }
 
   parse(request: WebhookRequest): WebhookContent {
     const body = object(parseJson(request.rawBody), 'body');

@@ -2,11 +2,10 @@ import type { ChannelAccountWithSecrets } from '../../domain/channel-account';
 import type { InboundMessage, MessageAttachment } from '../../domain/normalized-message';
 import { senderIdentity } from '../../domain/sender-identity';
 import type { ChannelDriver, DeliveryState, DeliveryStatusUpdate, OutboundMessage, SendResult, WebhookContent, WebhookRequest } from '../channel-driver.port';
-import { GRAPH_API_VERSION, metaChallenge, verifyMetaSignature } from '../meta/meta-webhook';
+import { GRAPH_API_VERSION, MetaGraphDriver } from '../meta/meta-webhook';
 import { array, epoch, isObject, type JsonObject, object, optionalString, parseJson, string } from '../payload-reader';
-import { providerIdFrom, sendingSecret, sendWithRetries, type RetryOptions } from '../provider-http.client';
+import { providerIdFrom, sendingSecret, sendWithRetries } from '../provider-http.client';
 import { type DownloadedMedia, downloadMedia, fetchMediaJson } from '../media-download';
-import { type GuardedFetchClient, PUBLIC_ONLY_FETCH } from '../guarded-fetch.client';
 import { PayloadTooLargeError, ProviderError } from '../../domain/channel.errors';
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
@@ -42,23 +41,8 @@ function attachmentsOf(message: JsonObject): MessageAttachment[] {
  * WhatsApp Cloud API: `whatsapp_business_account` change notifications with messages and
  * statuses; replies via POST /{phone-number-id}/messages with the access token.
  */
-export class WhatsAppCloudDriver implements ChannelDriver {
+export class WhatsAppCloudDriver extends MetaGraphDriver implements ChannelDriver {
   readonly kind = 'whatsapp' as const;
-
-  constructor(
-    private readonly graphBaseUrl = 'https://graph.facebook.com',
-    private readonly retry?: RetryOptions,
-    /** Provider calls and media downloads under the address policy (public hosts only by default). */
-    private readonly http: GuardedFetchClient = PUBLIC_ONLY_FETCH,
-  ) {}
-
-  verify(request: WebhookRequest, account: ChannelAccountWithSecrets): void {
-    verifyMetaSignature(request, account);
-  }
-
-  challenge(request: WebhookRequest, account: ChannelAccountWithSecrets): string {
-    return metaChallenge(request, account);
-  }
 
   parse(request: WebhookRequest): WebhookContent {
     const body = object(parseJson(request.rawBody), 'body');

@@ -4,6 +4,10 @@ import { ChannelIndex, CHANNELS, perChannelArray, VOICE } from './channel';
 import type { ChannelMembership } from './channel-membership';
 import type { RoutingQueue } from './routing-queue';
 
+// Compiled to CommonJS, each use of an imported binding reads it from the module's exports (a
+// getter call under swc) again: the capacity check, run for every offer and release, reads a copy.
+const voice = VOICE;
+
 /**
  * Routing state of one agent: its profile, presence and load, plus the keys it is indexed under.
  * Per-channel values are arrays indexed by ChannelIndex.
@@ -76,7 +80,7 @@ export class Agent {
   /** Whether one more item of the channel fits: channel capacity, total capacity and the cross-channel rule. */
   canTake(channel: ChannelIndex): boolean {
     if (this.load[channel] >= this.capacity[channel] || this.loadTotal >= this.maxTotal) return false;
-    if (this.voiceExclusive) return channel === VOICE ? this.loadTotal === 0 : this.load[VOICE] === 0;
+    if (this.voiceExclusive) return channel === voice ? this.loadTotal === 0 : this.load[voice] === 0;
     return true;
   }
 

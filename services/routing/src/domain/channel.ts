@@ -26,10 +26,11 @@ export type ChannelIndex = number;
 
 export const VOICE: ChannelIndex = CHANNELS.indexOf('voice');
 
-const indexes = Object.fromEntries(CHANNELS.map((channel, index) => [channel, index])) as Record<Channel, ChannelIndex>;
+// A Map rather than an object: a keyed read of an object by ever-changing keys is megamorphic.
+const indexes = new Map<string, ChannelIndex>(CHANNELS.map((channel, index) => [channel, index]));
 
 export function channelIndex(channel: Channel): ChannelIndex {
-  return indexes[channel];
+  return indexes.get(channel)!;
 }
 
 /** One value per channel, indexed by ChannelIndex. */

@@ -30,7 +30,7 @@ import {
 } from './routing.commands';
 import { AgentStateChangedEvent, QueuedEvent, RoutingEvent, WrapUpDoneEvent } from './routing.events';
 import { OfferOutcome, RoutingSnapshot, WorkItemSnapshot } from './routing.snapshot';
-import { WorkItem } from './work-item';
+import { WorkItem, WorkItemInit } from './work-item';
 
 export interface RoutingEngineOptions {
   readonly workspaceId: string;
@@ -52,6 +52,12 @@ const closedOfferErrors = {
 } as const;
 
 const bySeq = (a: Agent, b: Agent): number => a.seq - b.seq;
+
+// A copy of the import for admit, run for every new contact (see `voice` in agent.ts).
+const indexOfChannel = channelIndex;
+
+/** Retired items kept for reuse at most: enough for steady traffic, little after a drain. */
+const maxSpareItems = 4_096;
 
 /** Empties a scratch array: setting `length` calls into the runtime, popping a few elements does not. */
 function empty(array: unknown[]): void {
@@ -83,6 +89,8 @@ export class RoutingEngine {
   private readonly queues = new Map<string, RoutingQueue>();
   private readonly agents = new Map<string, Agent>();
   private readonly items = new Map<string, WorkItem>();
+  /** Retired items for new ones to reuse; see WorkItem.reset. */
+  private readonly spareItems: WorkItem[] = [];
   private readonly closedOffers = new FifoLog<string, OfferOutcome>();
   /** Waiting items whose preferred agent still has them to itself, per agent. */
   private readonly preferredBy = new Map<string, SortedList<WorkItem>>();
@@ -256,7 +264,7 @@ export class RoutingEngine {
       preferredAgent && this.agents.get(preferredAgent.agentId)?.granted.has(tenantId)
         ? { agentId: preferredAgent.agentId, until: at + preferredAgent.windowMs }
         : undefined;
-    const item = new WorkItem(interactionId, tenantId, channel, {
+    const item = this.newItem(interactionId, tenantId, channel, {
       queue,
       priority: command.priority ?? queue.config.defaultPriority,
       enqueuedAt: at,
@@ -411,7 +419,7 @@ export class RoutingEngine {
       // The transfer is a new contact for the target: it starts a new wait, behind earlier ones.
       item.state = 'waiting';
       item.agent = undefined;
-      item.assignedAt = undefined;
+      item.assignedAt = NaN;
       item.queue = queue;
       item.enqueuedAt = at;
       item.queueEnteredAt = at;
@@ -443,7 +451,7 @@ export class RoutingEngine {
         reason: command.reason,
       });
       agent.assigned--;
-      item.assignedAt = undefined;
+      item.assignedAt = NaN;
       item.excluded = [...item.excluded, agent.id];
       this.missOffer(agent);
       this.releaseSlot(item, agent, at);
@@ -477,7 +485,7 @@ export class RoutingEngine {
       } else {
         this.unindexWaiting(item);
       }
-      this.items.delete(item.interactionId);
+      this.retire(item);
     });
   }
 
@@ -613,7 +621,7 @@ export class RoutingEngine {
     item.stepIndex = saved.stepIndex;
     item.offer = saved.offer;
     item.agent = saved.agentId === undefined ? undefined : this.agent(saved.agentId);
-    item.assignedAt = saved.assignedAt;
+    item.assignedAt = saved.assignedAt ?? NaN;
     item.wrapUpUntil = saved.wrapUpUntil;
     this.items.set(item.interactionId, item);
     if (item.state === 'waiting') {
@@ -652,7 +660,7 @@ export class RoutingEngine {
       stepIndex: item.stepIndex,
       offer: item.offer,
       agentId: item.agentId,
-      assignedAt: item.assignedAt,
+      assignedAt: Number.isNaN(item.assignedAt) ? undefined : item.assignedAt,
       wrapUpUntil: item.wrapUpUntil,
     };
   }
@@ -975,7 +983,7 @@ export class RoutingEngine {
       queueId: item.queueId,
       agentId: agent.id,
       timedOut,
-      handleTimeMs: now - item.assignedAt!,
+      handleTimeMs: now - item.assignedAt,
     };
     // Assigned rather than spread: a spread goes through the runtime on every wrap-up.
     if (code !== undefined) event.code = code;
@@ -985,9 +993,23 @@ export class RoutingEngine {
 
   /** Handling is over: the slot frees and the handle time feeds the queue's wait estimates. */
   private finish(item: WorkItem, agent: Agent, now: number): void {
-    this.stats.recordHandleTime(item.queueId, now - item.assignedAt!);
+    this.stats.recordHandleTime(item.queueId, now - item.assignedAt);
     this.releaseSlot(item, agent, now);
+    this.retire(item);
+  }
+
+  /** A new item, made from a retired one when there is one (see WorkItem.reset). */
+  private newItem(interactionId: string, tenantId: string, channel: Channel, init: WorkItemInit): WorkItem {
+    const item = this.spareItems.pop();
+    if (item === undefined) return new WorkItem(interactionId, tenantId, channel, init);
+    item.reset(interactionId, tenantId, channel, init);
+    return item;
+  }
+
+  /** Forgets an item that left routing, no longer indexed or scheduled, and keeps it for reuse. */
+  private retire(item: WorkItem): void {
     this.items.delete(item.interactionId);
+    if (this.spareItems.length < maxSpareItems) this.spareItems.push(item);
   }
 
   private releaseSlot(item: WorkItem, agent: Agent, now: number): void {
@@ -1273,7 +1295,7 @@ export class RoutingEngine {
       if (queue.config.tenantId !== tenantId) {
         throw new RoutingError('TENANT_MISMATCH', `queue ${queue.id} belongs to another tenant than ${tenantId}`);
       }
-      if (!queue.serves(channelIndex(channel))) {
+      if (!queue.serves(indexOfChannel(channel))) {
         throw new RoutingError('CHANNEL_NOT_SERVED', `queue ${queue.id} does not serve ${channel}`);
       }
       const hours = queue.config.businessHours;

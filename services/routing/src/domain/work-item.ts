@@ -27,20 +27,44 @@ export interface Bucket {
 }
 
 const nobody: readonly string[] = Object.freeze([]);
+// A copy of the import for reset, run for every new contact (see `voice` in agent.ts).
+const indexOfChannel = channelIndex;
 
-/** One interaction as routing sees it, from enqueue until its agent is free again. */
-export class WorkItem implements Scheduled {
-  /** The queue the item is in (or was assigned from); the queue object outlives reconfigurations. */
-  queue: RoutingQueue;
-  priority: number;
-  /** Orders the item among its peers; kept on reject, timeout and overflow so it keeps its place. */
-  enqueuedAt: number;
-  /** Start of the current queue visit: step expiries, membership delays and overflow count from here. */
-  queueEnteredAt: number;
-  /** Unique, increasing; breaks ties between items enqueued in the same millisecond. */
-  seq: number;
-  /** Steps given with the item, kept across queues; otherwise the queue's steps apply. */
+/** What a new work item starts with. */
+export interface WorkItemInit {
+  readonly queue: RoutingQueue;
+  readonly priority: number;
+  readonly enqueuedAt: number;
+  readonly queueEnteredAt: number;
+  readonly seq: number;
   readonly ownSteps: CompiledSteps | undefined;
+  readonly preferred: { readonly agentId: string; readonly until: number } | undefined;
+}
+
+/**
+ * One interaction as routing sees it, from enqueue until its agent is free again. The engine
+ * reuses the objects of finished items for new ones (see `reset`): a long-lived item allocated
+ * anew would be copied out of the young generation twice, and every index it enters would pay
+ * a write barrier for it.
+ */
+export class WorkItem implements Scheduled {
+  interactionId!: string;
+  tenantId!: string;
+  channel!: Channel;
+  channelIndex!: ChannelIndex;
+  /** The queue the item is in (or was assigned from); the queue object outlives reconfigurations. */
+  queue!: RoutingQueue;
+  priority = 0;
+  // Numbers from the start (never undefined), so that these fields hold their doubles in place
+  // rather than a newly allocated box per store.
+  /** Orders the item among its peers; kept on reject, timeout and overflow so it keeps its place. */
+  enqueuedAt = 0;
+  /** Start of the current queue visit: step expiries, membership delays and overflow count from here. */
+  queueEnteredAt = 0;
+  /** Unique, increasing; breaks ties between items enqueued in the same millisecond. */
+  seq = 0;
+  /** Steps given with the item, kept across queues; otherwise the queue's steps apply. */
+  ownSteps: CompiledSteps | undefined;
   preferred: { readonly agentId: string; readonly until: number } | undefined;
   /** Agents that rejected or missed the item; they are never offered it again. Replaced, never mutated. */
   excluded: readonly string[] = nobody;
@@ -52,7 +76,8 @@ export class WorkItem implements Scheduled {
   offer: Offer | undefined;
   /** The agent offered, handling or wrapping up the item. */
   agent: Agent | undefined;
-  assignedAt: number | undefined;
+  /** NaN while not assigned: a number either way, so the field holds a double in place. */
+  assignedAt = NaN;
   wrapUpUntil: number | undefined;
 
   // Where the waiting item is indexed: a queue bucket, or the preferred list of an agent.
@@ -62,23 +87,20 @@ export class WorkItem implements Scheduled {
   // The item's one timer (see DeadlineQueue) and its place in the current command's match list.
   heapIndex = -1;
   touched = false;
-  readonly channelIndex: ChannelIndex;
 
-  constructor(
-    readonly interactionId: string,
-    readonly tenantId: string,
-    readonly channel: Channel,
-    init: {
-      queue: RoutingQueue;
-      priority: number;
-      enqueuedAt: number;
-      queueEnteredAt: number;
-      seq: number;
-      ownSteps: CompiledSteps | undefined;
-      preferred: { agentId: string; until: number } | undefined;
-    },
-  ) {
-    this.channelIndex = channelIndex(channel);
+  constructor(interactionId: string, tenantId: string, channel: Channel, init: WorkItemInit) {
+    this.reset(interactionId, tenantId, channel, init);
+  }
+
+  /**
+   * Makes the item a new one, as the constructor does. Only for an item no index refers to
+   * any more (finished: not waiting, offered or scheduled).
+   */
+  reset(interactionId: string, tenantId: string, channel: Channel, init: WorkItemInit): void {
+    this.interactionId = interactionId;
+    this.tenantId = tenantId;
+    this.channel = channel;
+    this.channelIndex = indexOfChannel(channel);
     this.queue = init.queue;
     this.priority = init.priority;
     this.enqueuedAt = init.enqueuedAt;
@@ -86,6 +108,18 @@ export class WorkItem implements Scheduled {
     this.seq = init.seq;
     this.ownSteps = init.ownSteps;
     this.preferred = init.preferred;
+    this.excluded = nobody;
+    this.overflowTried = false;
+    this.state = 'waiting';
+    this.stepIndex = 0;
+    this.offer = undefined;
+    this.agent = undefined;
+    this.assignedAt = NaN;
+    this.wrapUpUntil = undefined;
+    this.bucket = undefined;
+    this.preferredIndexOf = undefined;
+    this.heapIndex = -1;
+    this.touched = false;
   }
 
   get queueId(): string {

@@ -4,18 +4,12 @@ import { CurrentPrincipal, GrpcAuthGuard, type Principal, RequireRoles, TenantCo
 import { routingAgentV1 as agent } from '@contactcenter/contracts';
 import { TenantContext } from '@contactcenter/tenancy';
 import { catchError, map, type Observable, throwError } from 'rxjs';
-import { type AgentCaller, AgentWorkUseCase } from '../app/handle-agent-work/agent-work.use-case';
+import { AgentWorkUseCase } from '../app/handle-agent-work/agent-work.use-case';
 import { AgentCommandRouter } from '../ownership/agent-command.router';
-import type { AgentCommand, AgentCommandResult } from './agent-command.handler';
 import { workMessage } from './routing-proto.mapper';
-import { mapRpcErrors, toRpcError } from './rpc-error.mapper';
+import { toRpcError } from './rpc-error.mapper';
+import { runOnOwner } from './owner-command';
 
-const callerOf = (principal: Principal): AgentCaller => ({
-  workspaceId: principal.workspaceId,
-  agentId: principal.subject,
-  allTenants: principal.allTenants,
-  grantedTenantIds: principal.grantedTenantIds,
-});
 /** Work commands name the interaction's tenant in x-tenant-id; the guard has checked the grant. */
 const tenant = (rpc: string) => TenantContext.requireTenantId(rpc);
 /** Login and SetState are workspace-scoped; a tenant, when given, is not needed. */
@@ -35,30 +29,19 @@ export class AgentController {
     @Inject(AgentCommandRouter) private readonly router: AgentCommandRouter,
   ) {}
 
-  private run<K extends keyof AgentCommand & keyof AgentCommandResult>(
-    principal: Principal,
-    tenantOf: () => string | undefined,
-    name: K,
-    request: NonNullable<AgentCommand[K]>,
-  ): Promise<NonNullable<AgentCommandResult[K]>> {
-    return mapRpcErrors(async () => {
-      const result = await this.router.run(callerOf(principal), tenantOf(), { [name]: request } as AgentCommand);
-      return result[name] as NonNullable<AgentCommandResult[K]>;
-    });
-  }
 
   @RequireRoles('agent')
   @WorkspaceScoped()
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'Login')
   login(@Payload() request: agent.LoginRequest, @CurrentPrincipal() principal: Principal): Promise<agent.LoginResponse> {
-    return this.run(principal, anyTenant, 'login', request);
+    return runOnOwner(this.router, principal, anyTenant, 'login', request);
   }
 
   @RequireRoles('agent')
   @WorkspaceScoped()
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'SetState')
   setState(@Payload() request: agent.SetStateRequest, @CurrentPrincipal() principal: Principal): Promise<agent.SetStateResponse> {
-    return this.run(principal, anyTenant, 'setState', request);
+    return runOnOwner(this.router, principal, anyTenant, 'setState', request);
   }
 
   @RequireRoles('agent')
@@ -74,30 +57,30 @@ export class AgentController {
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'AcceptOffer')
   acceptOffer(@Payload() request: agent.AcceptOfferRequest, @CurrentPrincipal() principal: Principal): Promise<agent.AcceptOfferResponse> {
-    return this.run(principal, () => tenant('AcceptOffer'), 'acceptOffer', request);
+    return runOnOwner(this.router, principal, () => tenant('AcceptOffer'), 'acceptOffer', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'RejectOffer')
   rejectOffer(@Payload() request: agent.RejectOfferRequest, @CurrentPrincipal() principal: Principal): Promise<agent.RejectOfferResponse> {
-    return this.run(principal, () => tenant('RejectOffer'), 'rejectOffer', request);
+    return runOnOwner(this.router, principal, () => tenant('RejectOffer'), 'rejectOffer', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'Complete')
   complete(@Payload() request: agent.CompleteRequest, @CurrentPrincipal() principal: Principal): Promise<agent.CompleteResponse> {
-    return this.run(principal, () => tenant('Complete'), 'complete', request);
+    return runOnOwner(this.router, principal, () => tenant('Complete'), 'complete', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'SubmitWrapUp')
   submitWrapUp(@Payload() request: agent.SubmitWrapUpRequest, @CurrentPrincipal() principal: Principal): Promise<agent.SubmitWrapUpResponse> {
-    return this.run(principal, () => tenant('SubmitWrapUp'), 'submitWrapUp', request);
+    return runOnOwner(this.router, principal, () => tenant('SubmitWrapUp'), 'submitWrapUp', request);
   }
 
   @RequireRoles('agent')
   @GrpcMethod(agent.AGENT_SERVICE_NAME, 'Transfer')
   transfer(@Payload() request: agent.TransferRequest, @CurrentPrincipal() principal: Principal): Promise<agent.TransferResponse> {
-    return this.run(principal, () => tenant('Transfer'), 'transfer', request);
+    return runOnOwner(this.router, principal, () => tenant('Transfer'), 'transfer', request);
   }
 }

@@ -7,9 +7,9 @@ import { ManageConfigurationUseCase } from '../app/manage-configuration/manage-c
 import { QueueSnapshotQuery } from '../app/manage-configuration/queue-snapshot.query';
 import { RoutingConfigError } from '../app/routing-config.error';
 import { AgentCommandRouter } from '../ownership/agent-command.router';
-import type { AgentCommand, AgentCommandResult } from './agent-command.handler';
 import { businessHoursMessage, profileMessage, queueMessage, queueSnapshotMessage } from './routing-proto.mapper';
 import { mapRpcErrors } from './rpc-error.mapper';
+import { runOnOwner } from './owner-command';
 
 /** Who configures routing. */
 const ADMINS: readonly Role[] = ['tenant-admin', 'supervisor', 'platform-admin'];
@@ -40,24 +40,11 @@ export class RoutingAdminController {
     @Inject(AgentCommandRouter) private readonly router: AgentCommandRouter,
   ) {}
 
-  /** Queue commands carry the tenant in x-tenant-id; the rest are workspace-scoped. */
-  private change<K extends keyof AgentCommand & keyof AgentCommandResult>(
-    principal: Principal,
-    tenantOf: () => string | undefined,
-    name: K,
-    request: NonNullable<AgentCommand[K]>,
-  ): Promise<NonNullable<AgentCommandResult[K]>> {
-    return mapRpcErrors(async () => {
-      const caller = { workspaceId: principal.workspaceId, agentId: principal.subject, allTenants: principal.allTenants, grantedTenantIds: principal.grantedTenantIds };
-      const result = await this.router.run(caller, tenantOf(), { [name]: request } as AgentCommand);
-      return result[name] as NonNullable<AgentCommandResult[K]>;
-    });
-  }
 
   @RequireRoles(...ADMINS)
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutQueue')
   putQueue(@Payload() request: admin.PutQueueRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutQueueResponse> {
-    return this.change(principal, () => tenant('PutQueue'), 'putQueue', request);
+    return runOnOwner(this.router, principal, () => tenant('PutQueue'), 'putQueue', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -75,14 +62,14 @@ export class RoutingAdminController {
   @RequireRoles(...ADMINS)
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteQueue')
   deleteQueue(@Payload() request: admin.DeleteQueueRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteQueueResponse> {
-    return this.change(principal, () => tenant('DeleteQueue'), 'deleteQueue', request);
+    return runOnOwner(this.router, principal, () => tenant('DeleteQueue'), 'deleteQueue', request);
   }
 
   @RequireRoles(...ADMINS)
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutSkill')
   putSkill(@Payload() request: admin.PutSkillRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutSkillResponse> {
-    return this.change(principal, noTenant, 'putSkill', request);
+    return runOnOwner(this.router, principal, noTenant, 'putSkill', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -96,14 +83,14 @@ export class RoutingAdminController {
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteSkill')
   deleteSkill(@Payload() request: admin.DeleteSkillRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteSkillResponse> {
-    return this.change(principal, noTenant, 'deleteSkill', request);
+    return runOnOwner(this.router, principal, noTenant, 'deleteSkill', request);
   }
 
   @RequireRoles(...ADMINS)
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutBusinessHours')
   putBusinessHours(@Payload() request: admin.PutBusinessHoursRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutBusinessHoursResponse> {
-    return this.change(principal, noTenant, 'putBusinessHours', request);
+    return runOnOwner(this.router, principal, noTenant, 'putBusinessHours', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -117,14 +104,14 @@ export class RoutingAdminController {
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteBusinessHours')
   deleteBusinessHours(@Payload() request: admin.DeleteBusinessHoursRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteBusinessHoursResponse> {
-    return this.change(principal, noTenant, 'deleteBusinessHours', request);
+    return runOnOwner(this.router, principal, noTenant, 'deleteBusinessHours', request);
   }
 
   @RequireRoles(...ADMINS)
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'PutAgentProfile')
   putAgentProfile(@Payload() request: admin.PutAgentProfileRequest, @CurrentPrincipal() principal: Principal): Promise<admin.PutAgentProfileResponse> {
-    return this.change(principal, noTenant, 'putAgentProfile', request);
+    return runOnOwner(this.router, principal, noTenant, 'putAgentProfile', request);
   }
 
   @RequireRoles(...WATCHERS)
@@ -145,7 +132,7 @@ export class RoutingAdminController {
   @WorkspaceScoped()
   @GrpcMethod(admin.ROUTING_ADMIN_SERVICE_NAME, 'DeleteAgentProfile')
   deleteAgentProfile(@Payload() request: admin.DeleteAgentProfileRequest, @CurrentPrincipal() principal: Principal): Promise<admin.DeleteAgentProfileResponse> {
-    return this.change(principal, noTenant, 'deleteAgentProfile', request);
+    return runOnOwner(this.router, principal, noTenant, 'deleteAgentProfile', request);
   }
 
   @RequireRoles(...SNAPSHOT_READERS)

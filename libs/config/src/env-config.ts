@@ -53,6 +53,12 @@ export const port =
     return value;
   };
 
+/** `true` or `false`. */
+export const flag = (fallback: boolean): Reader<boolean> => {
+  const read = oneOf(['true', 'false'], fallback ? 'true' : 'false');
+  return (raw, name) => read(raw, name) === 'true';
+};
+
 /** A comma-separated list, e.g. Kafka brokers. */
 export const list =
   (fallback: string): Reader<string[]> =>

@@ -1,7 +1,7 @@
 import type { EmailChannelOptions } from './app/email/email-channel';
 import type { WebChatModuleOptions } from './channel.module';
 import { parseAllowedHosts } from './domain/outbound-address.policy';
-import { envVarNames, integer, list, oneOf, port, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, secret, text, type Reader, type Settings } from '@contactcenter/config';
+import { envVarNames, flag, integer, list, oneOf, port, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, secret, text, type Reader, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone channel-ingestion service; every one comes from an env var prefixed `CHANNELS_`. */
 export interface ChannelsConfig extends ServiceConfig {
@@ -57,11 +57,6 @@ const optionalUrl: Reader<string | undefined> = (raw, name) => {
   if (raw === undefined || raw === '') return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new Error(`${name}=${raw} must be an http(s) URL`);
   return raw.replace(/\/+$/, '');
-};
-
-const flag = (fallback: boolean): Reader<boolean> => {
-  const read = oneOf(['true', 'false'], fallback ? 'true' : 'false');
-  return (raw, name) => read(raw, name) === 'true';
 };
 
 const allowedHosts: Reader<string[]> = (raw, name) => {

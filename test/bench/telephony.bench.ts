@@ -227,6 +227,9 @@ interface MediaRun {
   teardownMs: number;
 }
 
+/** The gateway's RTP endpoints as it opens them: symmetric RTP, media from the peer only (TELEPHONY_STRICT_RTP). */
+const gatewaySide = { host: '127.0.0.1', codec: 'PCMU', latch: true, strictSource: !process.argv.includes('--no-strict-rtp') } as const;
+
 /** One level of concurrent bridged calls; the gateway's CPU is measured while media flows. */
 async function bridgedCalls(calls: number, direct = false): Promise<MediaRun> {
   const generator = fork(__filename, ['--rtp-generator'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -237,7 +240,7 @@ async function bridgedCalls(calls: number, direct = false): Promise<MediaRun> {
     const { ports } = await portsReply;
     const legs: { caller: RtpEndpoint; agent: RtpEndpoint; bridge: RtpBridge; recorder?: TwoChannelRecorder }[] = [];
     for (let i = 0; i < calls && !direct; i++) {
-      const [caller, agent] = await Promise.all([RtpEndpoint.open({ host: '127.0.0.1', codec: 'PCMU' }), RtpEndpoint.open({ host: '127.0.0.1', codec: 'PCMU' })]);
+      const [caller, agent] = await Promise.all([RtpEndpoint.open(gatewaySide), RtpEndpoint.open(gatewaySide)]);
       caller.setRemote('127.0.0.1', ports[2 * i]);
       agent.setRemote('127.0.0.1', ports[2 * i + 1]);
       const bridge = new RtpBridge(caller, agent);
@@ -324,7 +327,7 @@ async function main(): Promise<void> {
     recordings: new FileSystemRecordingStore(recordings),
     promptsDir: prompts,
     sip: { host: '127.0.0.1', port: await freePort(), protocols: ['udp'], publicAddress: '127.0.0.1', realm: 'contactcenter' },
-    rtp: { host: '127.0.0.1', portMin: 0, portMax: 0 },
+    rtp: { host: '127.0.0.1', portMin: 0, portMax: 0, strictSource: true },
     mediaAddress: '127.0.0.1',
     maxConcurrentCalls: 100_000,
     agentRingTimeoutMs: 20_000,

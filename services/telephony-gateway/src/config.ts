@@ -1,4 +1,4 @@
-import { envVarNames, integer, oneOf, port, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, text, type Settings } from '@contactcenter/config';
+import { envVarNames, flag, integer, oneOf, port, readEnvConfig, SERVICE_SETTINGS, type ServiceConfig, text, type Settings } from '@contactcenter/config';
 
 /** Settings of the standalone gateway; every one comes from an env var prefixed `TELEPHONY_`. */
 export interface TelephonyConfig extends ServiceConfig {
@@ -14,6 +14,8 @@ export interface TelephonyConfig extends ServiceConfig {
   readonly rtpHost: string;
   readonly rtpPortMin: number;
   readonly rtpPortMax: number;
+  /** Media only from each call's peer; other sources' datagrams are dropped (strict RTP). */
+  readonly strictRtp: boolean;
   readonly recordingsDir: string;
   readonly promptsDir: string;
   /** Calls (answered or ringing) this pod carries before answering 503. */
@@ -48,6 +50,7 @@ const settings = {
   rtpHost: ['RTP_HOST', text('0.0.0.0')],
   rtpPortMin: ['RTP_PORT_MIN', integer(0, 0, 65535)],
   rtpPortMax: ['RTP_PORT_MAX', integer(0, 0, 65535)],
+  strictRtp: ['STRICT_RTP', flag(true)],
   recordingsDir: ['RECORDINGS_DIR', text('/var/lib/contactcenter/recordings')],
   promptsDir: ['PROMPTS_DIR', text('services/telephony-gateway/prompts')],
   maxConcurrentCalls: ['MAX_CONCURRENT_CALLS', integer(500, 1, 100_000)],

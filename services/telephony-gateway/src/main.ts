@@ -20,7 +20,7 @@ runService({
       eventBus,
       relayDatabaseUrl: config.relayDatabaseUrl,
       sip: { host: config.sipHost, port: config.sipPort, transport: config.sipTransport, publicAddress: config.publicAddress, realm: config.sipRealm },
-      rtp: { host: config.rtpHost, portMin: config.rtpPortMin, portMax: config.rtpPortMax },
+      rtp: { host: config.rtpHost, portMin: config.rtpPortMin, portMax: config.rtpPortMax, strictSource: config.strictRtp },
       mediaAddress: config.publicAddress,
       recordingsDir: config.recordingsDir,
       promptsDir: config.promptsDir,

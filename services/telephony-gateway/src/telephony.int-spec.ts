@@ -523,7 +523,7 @@ describe('telephony gateway', () => {
       recordings: new FileSystemRecordingStore(recordings),
       promptsDir: PROMPTS,
       sip: { host: '127.0.0.1', port: await freePort(), protocols: ['udp'], publicAddress: '127.0.0.1', realm: 'contactcenter' },
-      rtp: { host: '127.0.0.1', portMin: 0, portMax: 0 },
+      rtp: { host: '127.0.0.1', portMin: 0, portMax: 0, strictSource: true },
       mediaAddress: '127.0.0.1',
       maxConcurrentCalls: 1,
       agentRingTimeoutMs: 5_000,

@@ -30,7 +30,8 @@ export interface TelephonyModuleOptions {
     /** Digest realm agent phones register in (their HA1 is computed with it); `contactcenter` when omitted. */
     readonly realm?: string;
   };
-  readonly rtp?: { readonly host?: string; readonly portMin?: number; readonly portMax?: number };
+  /** strictSource (default true): media only from each call's peer (strict RTP). */
+  readonly rtp?: { readonly host?: string; readonly portMin?: number; readonly portMax?: number; readonly strictSource?: boolean };
   /** Address in our SDP; the SIP public address when omitted. */
   readonly mediaAddress?: string;
   readonly recordingsDir?: string;
@@ -121,7 +122,7 @@ export class TelephonyModule {
       recordings: options.recordingStore ?? new FileSystemRecordingStore(options.recordingsDir ?? 'recordings'),
       promptsDir: options.promptsDir,
       sip: { host: options.sip.host, port: options.sip.port, protocols, publicAddress, realm: options.sip.realm ?? 'contactcenter' },
-      rtp: { host: options.rtp?.host ?? '0.0.0.0', portMin: options.rtp?.portMin ?? 0, portMax: options.rtp?.portMax ?? 0 },
+      rtp: { host: options.rtp?.host ?? '0.0.0.0', portMin: options.rtp?.portMin ?? 0, portMax: options.rtp?.portMax ?? 0, strictSource: options.rtp?.strictSource ?? true },
       mediaAddress: options.mediaAddress ?? publicAddress ?? '127.0.0.1',
       maxConcurrentCalls: options.maxConcurrentCalls ?? 500,
       agentRingTimeoutMs: options.agentRingTimeoutMs ?? 20_000,

@@ -25,7 +25,7 @@ export interface TelephonyGatewayOptions {
     /** Digest realm for REGISTER; agent endpoints store MD5(username:realm:password). */
     readonly realm: string;
   };
-  readonly rtp: { readonly host: string; readonly portMin: number; readonly portMax: number };
+  readonly rtp: { readonly host: string; readonly portMin: number; readonly portMax: number; readonly strictSource: boolean };
   /** Address in our SDP (where callers and agent phones send RTP). */
   readonly mediaAddress: string;
   readonly maxConcurrentCalls: number;
@@ -240,14 +240,14 @@ export class TelephonyGateway {
 
   /** A UDP port in the configured range (0..0 lets the OS choose), skipping ports in use. */
   private async openRtp(codec: RtpEndpoint['codec'], telephoneEventPayloadType?: number): Promise<RtpEndpoint> {
-    const { host, portMin, portMax } = this.options.rtp;
-    if (portMin === 0 || portMax < portMin) return RtpEndpoint.open({ host, codec, telephoneEventPayloadType, latch: true });
+    const { host, portMin, portMax, strictSource } = this.options.rtp;
+    if (portMin === 0 || portMax < portMin) return RtpEndpoint.open({ host, codec, telephoneEventPayloadType, latch: true, strictSource });
     const span = portMax - portMin + 1;
     for (let attempt = 0; attempt < span; attempt++) {
       const port = this.nextRtpPort;
       this.nextRtpPort = port + 2 > portMax ? portMin : port + 2;
       try {
-        return await RtpEndpoint.open({ host, port, codec, telephoneEventPayloadType, latch: true });
+        return await RtpEndpoint.open({ host, port, codec, telephoneEventPayloadType, latch: true, strictSource });
       } catch (error) {
         if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
       }

@@ -199,6 +199,72 @@ describe('media over real UDP sockets', () => {
     expect(b.stats()).toMatchObject({ malformed: 3, received: 5, lost: 0 });
   });
 
+  describe('strict RTP (media from the peer only)', () => {
+    async function strict(): Promise<RtpEndpoint> {
+      const endpoint = await RtpEndpoint.open({ codec: 'PCMU', latch: true, strictSource: true });
+      open.push(endpoint);
+      return endpoint;
+    }
+    const frames = async () => (await library.frames(['number-3'])).slice(0, 5);
+
+    it('drops what another source sends into a call, and relays on a socket connected to the peer', async () => {
+      const [gateway, peer, intruder] = [await strict(), await RtpEndpoint.open({ codec: 'PCMU' }), await RtpEndpoint.open({ codec: 'PCMU' })];
+      open.push(peer, intruder);
+      gateway.setRemote('127.0.0.1', peer.local.port);
+      peer.setRemote('127.0.0.1', gateway.local.port);
+      intruder.setRemote('127.0.0.1', gateway.local.port);
+      const received = collect(gateway);
+      await peer.play(await frames());
+      await intruder.play(await frames());
+      await gateway.play(await frames());
+      await settle();
+
+      expect(received).toHaveLength(5);
+      expect(new Set(received.map((p) => p.ssrc))).toEqual(new Set([peer.ssrc]));
+      // Not even counted: the socket is connected to the peer, so the kernel dropped them.
+      expect(gateway.stats()).toMatchObject({ received: 5, foreign: 0 });
+      expect(peer.stats()).toMatchObject({ received: 5, lost: 0 });
+    });
+
+    it('learns a peer behind NAT whose SDP names a private address, then holds to it', async () => {
+      const [gateway, phone, intruder] = [await strict(), await RtpEndpoint.open({ codec: 'PCMU' }), await RtpEndpoint.open({ codec: 'PCMU' })];
+      open.push(phone, intruder);
+      gateway.setRemote('192.168.1.20', phone.local.port);
+      phone.setRemote('127.0.0.1', gateway.local.port);
+      intruder.setRemote('127.0.0.1', gateway.local.port);
+      const received = collect(gateway);
+      await phone.play(await frames());
+      await intruder.play(await frames());
+      await settle();
+
+      expect(new Set(received.map((p) => p.ssrc))).toEqual(new Set([phone.ssrc]));
+      expect(gateway.stats()).toMatchObject({ received: 5, foreign: 5 });
+    });
+
+    it('drops a public peer’s packets from another address, and learns afresh after a new remote', async () => {
+      const gateway = await strict();
+      const first = await RtpEndpoint.open({ codec: 'PCMU' });
+      const second = await RtpEndpoint.open({ codec: 'PCMU' });
+      open.push(first, second);
+      // A public address that is not where the packets come from: nothing is taken.
+      gateway.setRemote('203.0.113.7', first.local.port);
+      first.setRemote('127.0.0.1', gateway.local.port);
+      await first.play(await frames());
+      await settle();
+      expect(gateway.stats()).toMatchObject({ received: 0, foreign: 5 });
+
+      // A re-INVITE moves the media to `second`: its packets are taken, `first`'s no longer.
+      gateway.setRemote('127.0.0.1', second.local.port);
+      second.setRemote('127.0.0.1', gateway.local.port);
+      await second.play(await frames());
+      await first.play(await frames());
+      await gateway.play(await frames());
+      await settle();
+      expect(gateway.stats().received).toBe(5);
+      expect(second.stats()).toMatchObject({ received: 5, lost: 0 });
+    });
+  });
+
   it('receives sipp’s A-law capture and RFC 2833 key press replayed from its pcap files', async () => {
     const endpoint = await RtpEndpoint.open({ codec: 'PCMA' });
     open.push(endpoint);

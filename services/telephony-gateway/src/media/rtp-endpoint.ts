@@ -1,4 +1,5 @@
 import { createSocket, RemoteInfo, Socket } from 'node:dgram';
+import { BlockList, isIPv6 } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DtmfDigit } from '../domain/ivr';
@@ -20,6 +21,12 @@ export interface RtpEndpointOptions {
   readonly telephoneEventPayloadType?: number;
   /** Send to whoever sent the first packet when no remote is set (symmetric RTP behind NAT). */
   readonly latch?: boolean;
+  /**
+   * Take media from the peer only: the first source that fits the remote (its address, or any
+   * address when the remote's is a private one, as behind NAT) is locked in, and datagrams from
+   * anywhere else are dropped, so nobody can inject audio into a call (strict RTP).
+   */
+  readonly strictSource?: boolean;
   readonly lateThresholdMs?: number;
   readonly clock?: FrameClock;
 }
@@ -28,6 +35,8 @@ export interface RtpEndpointStats extends RtpReceiveStatsSnapshot {
   readonly sent: number;
   /** Datagrams that were not RTP. */
   readonly malformed: number;
+  /** Datagrams dropped because they came from another source than the peer (strict RTP). */
+  readonly foreign: number;
   /** Datagrams sent before a remote address was known. */
   readonly unrouted: number;
   /** Datagrams the socket failed to send. */
@@ -70,6 +79,11 @@ export class RtpEndpoint {
   private readonly digitListeners = new Set<DigitListener>();
   private readonly clock: FrameClock;
   private remote: { address: string; port: number } | undefined;
+  /** The source media is taken from, once learned (strict RTP). */
+  private peer: { address: string; port: number } | undefined;
+  /** The socket is connected to the remote: the kernel drops other sources and sends skip the address. */
+  private connected = false;
+  private foreignCount = 0;
   private unsubscribe: (() => void) | undefined;
   private playback: Playback | undefined;
   private readonly digitQueue: DigitSending[] = [];
@@ -127,7 +141,11 @@ export class RtpEndpoint {
 
   /** Where to send (from the peer's SDP). */
   setRemote(address: string, port: number): void {
+    if (this.remote?.address === address && this.remote.port === port) return;
     this.remote = { address, port };
+    // A new remote (re-INVITE, transfer) is learned afresh.
+    this.peer = undefined;
+    this.disconnect();
   }
 
   onPacket(listener: PacketListener): () => void {
@@ -148,7 +166,8 @@ export class RtpEndpoint {
       return;
     }
     this.sentCount++;
-    this.socket.send(datagram, this.remote.port, this.remote.address);
+    if (this.connected) this.socket.send(datagram);
+    else this.socket.send(datagram, this.remote.port, this.remote.address);
   }
 
   /**
@@ -226,6 +245,7 @@ export class RtpEndpoint {
       late,
       jitterMs,
       malformed: this.malformedCount,
+      foreign: this.foreignCount,
       unrouted: this.unroutedCount,
       sendErrors: this.sendErrorCount,
       sources: this.sources.size,
@@ -238,6 +258,7 @@ export class RtpEndpoint {
     for (const sending of this.digitQueue.splice(0)) sending.done();
     this.idleCheck();
     this.closed = true;
+    this.connected = false;
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
@@ -251,6 +272,10 @@ export class RtpEndpoint {
       return;
     }
     if (!this.remote && this.options.latch) this.remote = { address: from.address, port: from.port };
+    if (this.options.strictSource && !this.fromPeer(from)) {
+      this.foreignCount++;
+      return;
+    }
     let stats = this.sources.get(packet.ssrc);
     if (!stats) {
       stats = new RtpReceiveStats({ lateThresholdMs: this.options.lateThresholdMs });
@@ -262,6 +287,34 @@ export class RtpEndpoint {
     if (isEvent) {
       for (const digit of this.detector.push(packet)) for (const listener of this.digitListeners) listener(digit);
     }
+  }
+
+  /** Whether the datagram comes from the peer, learning and locking the peer on its first packet. */
+  private fromPeer(from: RemoteInfo): boolean {
+    const peer = this.peer;
+    if (peer) return peer.port === from.port && peer.address === from.address;
+    const remote = this.remote;
+    if (!remote || (remote.address !== from.address && !behindNat(remote.address))) return false;
+    this.peer = { address: from.address, port: from.port };
+    if (remote.address === from.address && remote.port === from.port) this.connect(remote);
+    return true;
+  }
+
+  /** Connects the socket to the peer: the kernel then filters other sources and sends skip the address lookup. */
+  private connect(remote: { address: string; port: number }): void {
+    this.socket.connect(remote.port, remote.address, (error?: Error) => {
+      if (error || this.closed) return;
+      // Still the same remote: sends go without an address from now on. Else it changed while
+      // connecting, and the socket must take the new one's packets.
+      if (this.remote === remote) this.connected = true;
+      else this.socket.disconnect();
+    });
+  }
+
+  private disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.socket.disconnect();
   }
 
   private ensureTicking(): void {
@@ -312,4 +365,16 @@ export class RtpEndpoint {
     if (playback.loop) playback.next %= playback.frames.length;
     else if (playback.next >= playback.frames.length) playback.next = playback.frames.length - 1;
   }
+}
+
+/** Addresses a peer behind NAT advertises in its SDP, which are not where its packets come from. */
+const PRIVATE_ADDRESSES = (() => {
+  const list = new BlockList();
+  for (const [network, prefix] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['169.254.0.0', 16]] as const) list.addSubnet(network, prefix, 'ipv4');
+  for (const [network, prefix] of [['fc00::', 7], ['fe80::', 10]] as const) list.addSubnet(network, prefix, 'ipv6');
+  return list;
+})();
+
+function behindNat(address: string): boolean {
+  return PRIVATE_ADDRESSES.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
 }

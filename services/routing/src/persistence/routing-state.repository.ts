@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '@contactcenter/tenancy';
 import type { InboxSideQuery, PreparedOutboxRows } from '@contactcenter/messaging';
 import type { RoutingSnapshot } from '../domain';
 import type { RoutingCommand } from '../app/routing-command';
@@ -133,7 +134,8 @@ export class RoutingStateRepository {
     // Entry n goes in only if neither it nor a later one exists (a concurrent writer of n makes
     // this one wait and then skip); nothing inserted means another instance wrote first. Data-
     // modifying CTEs always run, so the workspace listing and the outbox rows need no reference.
-    const [row]: { inserted: number }[] = await manager.query(
+    const [row] = await preparedQuery<{ inserted: number }>(
+      manager,
       `WITH "entry" AS (
          INSERT INTO "routing_journal" ("workspace_id", "seq", "commands", "source")
          SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM "routing_journal" WHERE "workspace_id" = $1 AND "seq" >= $2)
@@ -161,7 +163,8 @@ export class RoutingStateRepository {
     mark: { readonly sql: string; readonly params: readonly unknown[]; readonly count: number },
     outbox?: PreparedOutboxRows,
   ): Promise<{ marked: number; inserted: boolean }> {
-    const [row]: { marked: number; inserted: number }[] = await manager.query(
+    const [row] = await preparedQuery<{ marked: number; inserted: number }>(
+      manager,
       `WITH "marked" AS (${mark.sql}), "entry" AS (
          INSERT INTO "routing_journal" ("workspace_id", "seq", "commands", "source")
          SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM "marked") = $8

@@ -1,9 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { type ConsumedEvent, Inbox, type OutboxEvent, OutboxWriter } from '@contactcenter/messaging';
-import { withTenantTransaction } from '@contactcenter/tenancy';
+import { withScopedTransaction, withTenantTransaction } from '@contactcenter/tenancy';
 import { type AgentConfig, type Channel, CHANNELS, RoutingEngine, type RoutingEngineOptions, RoutingError, type RoutingEvent } from '../domain';
 import { type HeadAndQueues, JournalConflictError, type KafkaOffsets, RoutingStateRepository } from '../persistence/routing-state.repository';
-import { routingTransaction } from '../persistence/routing-transaction';
 import type { QueueDefinition } from './routing-definitions';
 import { contractEventsOf } from './contract-event.mapper';
 import { applyCommand, type RoutingCommand } from './routing-command';
@@ -348,7 +347,7 @@ export class RoutingRuntime {
     // appended) or a redelivered event, which fail the transaction as below.
     const batch = options.inboxAll && options.inboxAll.events.every((event) => event.tenantId === firstTenant) ? options.inboxAll : undefined;
     try {
-      const duplicate = await routingTransaction(
+      const duplicate = await withScopedTransaction(
         this.options.dataSource,
         { workspaceId: workspace.id, tenantId: firstTenant },
         async (manager) => {

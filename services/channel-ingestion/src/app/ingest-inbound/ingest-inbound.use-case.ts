@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { commonV1, Events, toTimestamp } from '@contactcenter/contracts';
 import { type OutboxEvent, OutboxWriter } from '@contactcenter/messaging';
-import { withTenantTransaction } from '@contactcenter/tenancy';
+import { withScopedTransaction, withTenantTransaction } from '@contactcenter/tenancy';
 import type { ChannelAccountWithSecrets } from '../../domain/channel-account';
 import { checkInboundMessage, type MessageLimits } from '../../domain/normalized-message';
 import { chooseQueue } from '../../domain/routing-rules.policy';
 import { identityLabel } from '../../domain/sender-identity';
 import type { WebhookContent } from '../../drivers/channel-driver.port';
-import { withBatchTransaction } from '../../persistence/batch-transaction';
 import { type AttachmentRow, ConcurrentDuplicateError, type InboundRow, type MessageLogRepository } from '../../persistence/message-log.repository';
 import { eventChannelOf } from '../event-mapping';
 
@@ -106,7 +105,7 @@ export class IngestInboundUseCase {
     const [first] = batch;
     const scope = { workspaceId: first.account.workspaceId, tenantId: first.account.tenantId };
     try {
-      const results = await withBatchTransaction(this.dataSource, scope, (manager) => this.store(manager, batch));
+      const results = await withScopedTransaction(this.dataSource, scope, (manager) => this.store(manager, batch));
       batch.forEach((item, i) => item.resolve(results[i]));
     } catch (error) {
       if (batch.length > 1) {

@@ -4,24 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { AuthModule } from '@contactcenter/auth';
-import { ConfigError } from '@contactcenter/config';
+import { ConfigError, type ServiceConfig } from '@contactcenter/config';
 import { protoRoot } from '@contactcenter/contracts';
 import { KafkaEventBus } from '@contactcenter/messaging';
 import { createLogger, ObservabilityModule, PinoNestLogger, startTracing } from '@contactcenter/observability';
 import { busLoggerFor } from './bus-logger';
 
 /** The settings every standalone service reads (each under its own env prefix). */
-export interface ServiceHostConfig {
-  /** The service database as the service role (cc_app). */
-  readonly databaseUrl: string;
-  /** The same database as its owner (cc_owner), for migrations at start-up. */
-  readonly migrationDatabaseUrl: string;
-  readonly kafkaBrokers: readonly string[];
-  readonly grpcUrl: string;
-  readonly httpPort: number;
-  readonly oidcIssuer: string;
-  readonly oidcAudience: string;
-}
+export type ServiceHostConfig = ServiceConfig;
 
 export interface ServiceDefinition<C extends ServiceHostConfig> {
   readonly name: string;

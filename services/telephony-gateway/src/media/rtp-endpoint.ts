@@ -83,6 +83,7 @@ export class RtpEndpoint {
   private peer: { address: string; port: number } | undefined;
   /** The socket is connected to the remote: the kernel drops other sources and sends skip the address. */
   private connected = false;
+  private connecting = false;
   private foreignCount = 0;
   private unsubscribe: (() => void) | undefined;
   private playback: Playback | undefined;
@@ -302,7 +303,12 @@ export class RtpEndpoint {
 
   /** Connects the socket to the peer: the kernel then filters other sources and sends skip the address lookup. */
   private connect(remote: { address: string; port: number }): void {
+    // One connect at a time (a second one throws): a peer learned meanwhile stays unconnected,
+    // filtered here instead of by the kernel.
+    if (this.connecting) return;
+    this.connecting = true;
     this.socket.connect(remote.port, remote.address, (error?: Error) => {
+      this.connecting = false;
       if (error || this.closed) return;
       // Still the same remote: sends go without an address from now on. Else it changed while
       // connecting, and the socket must take the new one's packets.

@@ -205,14 +205,19 @@ describe('media over real UDP sockets', () => {
       open.push(endpoint);
       return endpoint;
     }
+    /** A plain endpoint (a phone, or an intruder) sending to the gateway's port. */
+    async function sendingTo(gateway: RtpEndpoint): Promise<RtpEndpoint> {
+      const endpoint = await RtpEndpoint.open({ codec: 'PCMU' });
+      open.push(endpoint);
+      endpoint.setRemote('127.0.0.1', gateway.local.port);
+      return endpoint;
+    }
     const frames = async () => (await library.frames(['number-3'])).slice(0, 5);
 
     it('drops what another source sends into a call, and relays on a socket connected to the peer', async () => {
-      const [gateway, peer, intruder] = [await strict(), await RtpEndpoint.open({ codec: 'PCMU' }), await RtpEndpoint.open({ codec: 'PCMU' })];
-      open.push(peer, intruder);
+      const gateway = await strict();
+      const [peer, intruder] = [await sendingTo(gateway), await sendingTo(gateway)];
       gateway.setRemote('127.0.0.1', peer.local.port);
-      peer.setRemote('127.0.0.1', gateway.local.port);
-      intruder.setRemote('127.0.0.1', gateway.local.port);
       const received = collect(gateway);
       await peer.play(await frames());
       await intruder.play(await frames());
@@ -227,11 +232,9 @@ describe('media over real UDP sockets', () => {
     });
 
     it('learns a peer behind NAT whose SDP names a private address, then holds to it', async () => {
-      const [gateway, phone, intruder] = [await strict(), await RtpEndpoint.open({ codec: 'PCMU' }), await RtpEndpoint.open({ codec: 'PCMU' })];
-      open.push(phone, intruder);
+      const gateway = await strict();
+      const [phone, intruder] = [await sendingTo(gateway), await sendingTo(gateway)];
       gateway.setRemote('192.168.1.20', phone.local.port);
-      phone.setRemote('127.0.0.1', gateway.local.port);
-      intruder.setRemote('127.0.0.1', gateway.local.port);
       const received = collect(gateway);
       await phone.play(await frames());
       await intruder.play(await frames());
@@ -243,19 +246,15 @@ describe('media over real UDP sockets', () => {
 
     it('drops a public peer’s packets from another address, and learns afresh after a new remote', async () => {
       const gateway = await strict();
-      const first = await RtpEndpoint.open({ codec: 'PCMU' });
-      const second = await RtpEndpoint.open({ codec: 'PCMU' });
-      open.push(first, second);
+      const [first, second] = [await sendingTo(gateway), await sendingTo(gateway)];
       // A public address that is not where the packets come from: nothing is taken.
       gateway.setRemote('203.0.113.7', first.local.port);
-      first.setRemote('127.0.0.1', gateway.local.port);
       await first.play(await frames());
       await settle();
       expect(gateway.stats()).toMatchObject({ received: 0, foreign: 5 });
 
       // A re-INVITE moves the media to `second`: its packets are taken, `first`'s no longer.
       gateway.setRemote('127.0.0.1', second.local.port);
-      second.setRemote('127.0.0.1', gateway.local.port);
       await second.play(await frames());
       await first.play(await frames());
       await gateway.play(await frames());
